@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// Thin launcher so `npx hyperschedule` works from the built package.
+require('../dist/cli.cjs');
