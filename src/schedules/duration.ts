@@ -1,0 +1,112 @@
+import { HyperscheduleError } from '../errors.js';
+import type { TimeUnit } from './schedule.js';
+
+/**
+ * A length of training time: a plain number (in the unit of the schedule it is given to) or a
+ * Composer-style time string: `"6ep"` epochs, `"500ba"` batches (optimizer steps), `"1e6sp"`
+ * samples, `"0.1dur"` fraction of the whole run.
+ *
+ * @example
+ * ```ts
+ * import type { Duration } from 'hyperschedule';
+ * const warmup: Duration = '6ep';
+ * ```
+ */
+export type Duration = number | string;
+
+/**
+ * What is known about the length of a run, used to resolve time strings. Give what you have;
+ * a conversion that needs a missing field throws an error naming it.
+ *
+ * @example
+ * ```ts
+ * import type { RunLength } from 'hyperschedule';
+ * const run: RunLength = { epochs: 100, stepsPerEpoch: 88, samplesPerEpoch: 45000 };
+ * ```
+ */
+export interface RunLength {
+  /** Total epochs in the run. */
+  readonly epochs?: number;
+  /** Optimizer steps per epoch (constant batch size). */
+  readonly stepsPerEpoch?: number;
+  /** Training samples per epoch (the dataset size). */
+  readonly samplesPerEpoch?: number;
+  /** Total optimizer steps in the run (defaults to epochs * stepsPerEpoch). */
+  readonly totalSteps?: number;
+}
+
+const SUFFIX_UNIT: Readonly<Record<string, TimeUnit>> = { ep: 'epoch', ba: 'step', sp: 'sample', dur: 'progress' };
+const TIME_STRING = /^\s*([+]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*(ep|ba|sp|dur)\s*$/i;
+
+/**
+ * Parses a time string into an amount and its unit.
+ *
+ * @example
+ * ```ts
+ * import { parseTimeString } from 'hyperschedule';
+ * parseTimeString('6ep');   // { amount: 6, unit: 'epoch' }
+ * parseTimeString('0.1dur'); // { amount: 0.1, unit: 'progress' }
+ * ```
+ */
+export function parseTimeString(text: string, field = 'duration'): { amount: number; unit: TimeUnit } {
+  const match = TIME_STRING.exec(text);
+  if (!match) {
+    throw new HyperscheduleError(field, text, 'a number or a time string such as "6ep", "500ba", "1e6sp" or "0.1dur"');
+  }
+  const amount = Number(match[1]);
+  const unit = SUFFIX_UNIT[match[2]!.toLowerCase()]!;
+  if (!Number.isFinite(amount) || amount < 0) throw new HyperscheduleError(field, text, 'a finite non-negative amount');
+  return { amount, unit };
+}
+
+function need(run: RunLength | undefined, key: keyof RunLength, field: string, text: string): number {
+  const derived = key === 'totalSteps' && run?.totalSteps === undefined && run?.epochs !== undefined && run.stepsPerEpoch !== undefined
+    ? run.epochs * run.stepsPerEpoch
+    : key === 'samplesPerEpoch' && run?.samplesPerEpoch === undefined ? undefined : run?.[key];
+  if (derived === undefined || !Number.isFinite(derived) || derived <= 0) {
+    throw new HyperscheduleError(`${field} (run.${key})`, text, `a run length with ${key} > 0 to resolve this time string`);
+  }
+  return derived;
+}
+
+/** Converts an amount of `from` units into epochs. */
+function toEpochs(amount: number, from: TimeUnit, run: RunLength | undefined, field: string, text: string): number {
+  switch (from) {
+    case 'epoch': return amount;
+    case 'step': return amount / need(run, 'stepsPerEpoch', field, text);
+    case 'sample': return amount / need(run, 'samplesPerEpoch', field, text);
+    case 'progress': return amount * need(run, 'epochs', field, text);
+  }
+}
+
+/**
+ * Resolves a {@link Duration} to a number in `unit`. Plain numbers are returned as they are
+ * (after validation); time strings are converted with `run`.
+ *
+ * @example
+ * ```ts
+ * import { resolveDuration } from 'hyperschedule';
+ * resolveDuration('6ep', 'step', { stepsPerEpoch: 88 });   // 528
+ * resolveDuration('0.1dur', 'step', { totalSteps: 1000 }); // 100
+ * resolveDuration(250, 'step');                            // 250
+ * ```
+ */
+export function resolveDuration(duration: Duration, unit: TimeUnit, run?: RunLength, field = 'duration'): number {
+  if (typeof duration === 'number') {
+    if (!Number.isFinite(duration) || duration < 0) throw new HyperscheduleError(field, duration, 'a finite number >= 0 or a time string');
+    return duration;
+  }
+  if (typeof duration !== 'string') throw new HyperscheduleError(field, duration, 'a number or a time string such as "6ep"');
+  const { amount, unit: from } = parseTimeString(duration, field);
+  if (from === unit) return amount;
+  // Direct conversions that need less of the run length than going through epochs.
+  if (from === 'progress' && unit === 'step') return amount * need(run, 'totalSteps', field, duration);
+  if (from === 'step' && unit === 'progress') return amount / need(run, 'totalSteps', field, duration);
+  const epochs = toEpochs(amount, from, run, field, duration);
+  switch (unit) {
+    case 'epoch': return epochs;
+    case 'step': return epochs * need(run, 'stepsPerEpoch', field, duration);
+    case 'sample': return epochs * need(run, 'samplesPerEpoch', field, duration);
+    case 'progress': return epochs / need(run, 'epochs', field, duration);
+  }
+}
