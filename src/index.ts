@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { cosine } from 'hyperschedule';
- * cosine({ init: 0.1, decaySteps: 100 }).at(50); // 0.05
+ * cosine({ init: 0.1, duration: 100 }).at(50); // 0.05
  * ```
  * @packageDocumentation
  */

@@ -1,1 +1,2 @@
-export {};
+export * from './state.js';
+export * from './clock.js';

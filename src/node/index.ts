@@ -9,3 +9,6 @@
  * @packageDocumentation
  */
 export {};
+export * from './backend.js';
+export * from './data/index.js';
+export * from './cli/index.js';

@@ -12,7 +12,7 @@ import type { Schedule, ScheduleSpec } from './schedule.js';
  */
 export interface DecodeContext {
   readonly run?: RunLength;
-  readonly fromJSON: (spec: ScheduleSpec) => Schedule;
+  readonly fromJSON: (spec: ScheduleSpec, key?: string) => Schedule;
 }
 
 /**

@@ -59,14 +59,28 @@ export function parseTimeString(text: string, field = 'duration'): { amount: num
   return { amount, unit };
 }
 
+/**
+ * One field of the run length, derived from the others when it is missing
+ * (totalSteps = epochs * stepsPerEpoch, and each of the three from the other two).
+ */
+function runField(run: RunLength | undefined, key: keyof RunLength): number | undefined {
+  const given = run?.[key];
+  if (given !== undefined || run === undefined) return given;
+  const { epochs, stepsPerEpoch, totalSteps } = run;
+  switch (key) {
+    case 'totalSteps': return epochs !== undefined && stepsPerEpoch !== undefined ? epochs * stepsPerEpoch : undefined;
+    case 'stepsPerEpoch': return totalSteps !== undefined && epochs !== undefined ? totalSteps / epochs : undefined;
+    case 'epochs': return totalSteps !== undefined && stepsPerEpoch !== undefined ? totalSteps / stepsPerEpoch : undefined;
+    case 'samplesPerEpoch': return undefined;
+  }
+}
+
 function need(run: RunLength | undefined, key: keyof RunLength, field: string, text: string): number {
-  const derived = key === 'totalSteps' && run?.totalSteps === undefined && run?.epochs !== undefined && run.stepsPerEpoch !== undefined
-    ? run.epochs * run.stepsPerEpoch
-    : key === 'samplesPerEpoch' && run?.samplesPerEpoch === undefined ? undefined : run?.[key];
-  if (derived === undefined || !Number.isFinite(derived) || derived <= 0) {
+  const value = runField(run, key);
+  if (value === undefined || !Number.isFinite(value) || value <= 0) {
     throw new HyperscheduleError(`${field} (run.${key})`, text, `a run length with ${key} > 0 to resolve this time string`);
   }
-  return derived;
+  return value;
 }
 
 /** Converts an amount of `from` units into epochs. */
@@ -99,6 +113,17 @@ export function resolveDuration(duration: Duration, unit: TimeUnit, run?: RunLen
   if (typeof duration !== 'string') throw new HyperscheduleError(field, duration, 'a number or a time string such as "6ep"');
   const { amount, unit: from } = parseTimeString(duration, field);
   if (from === unit) return amount;
+  return snapCount(convert(amount, from, unit, run, field, duration), unit);
+}
+
+/** Steps and samples are counts: undo float noise such as 0.3 * 1000 = 300.00000000000006. */
+function snapCount(value: number, unit: TimeUnit): number {
+  if (unit !== 'step' && unit !== 'sample') return value;
+  const nearest = Math.round(value);
+  return Math.abs(value - nearest) <= 1e-9 * Math.max(1, Math.abs(value)) ? nearest : value;
+}
+
+function convert(amount: number, from: TimeUnit, unit: TimeUnit, run: RunLength | undefined, field: string, duration: string): number {
   // Direct conversions that need less of the run length than going through epochs.
   if (from === 'progress' && unit === 'step') return amount * need(run, 'totalSteps', field, duration);
   if (from === 'step' && unit === 'progress') return amount / need(run, 'totalSteps', field, duration);

@@ -29,9 +29,9 @@ export function scheduleTypes(): string[] {
  * @example
  * ```ts
  * import { cosine, fromJSON } from 'hyperschedule';
- * const s = fromJSON(cosine({ init: 0.1, decaySteps: 100 }).toJSON());
+ * const s = fromJSON(cosine({ init: 0.1, duration: 100 }).toJSON());
  * s.at(50); // 0.05
- * fromJSON({ type: 'cosine', init: 0.1, decaySteps: '0.5dur' }, { run: { totalSteps: 200 } }).at(50); // 0.05
+ * fromJSON({ type: 'cosine', init: 0.1, duration: '0.5dur' }, { run: { totalSteps: 200 } }).at(50); // 0.05
  * ```
  */
 export function fromJSON(spec: unknown, options: { run?: RunLength } = {}): Schedule {
@@ -44,7 +44,8 @@ export function fromJSON(spec: unknown, options: { run?: RunLength } = {}): Sche
     if (!codec) throw new HyperscheduleError(`${path}.type`, type, `one of ${scheduleTypes().join(', ')}`);
     return codec.decode(child as ScheduleSpec, {
       ...(options.run ? { run: options.run } : {}),
-      fromJSON: (grandchild) => decode(grandchild, `${path}.${String(type)}`),
+      // The optional key ("schedules[1]") lets combinators name where a bad child sits.
+      fromJSON: (grandchild: ScheduleSpec, key?: string) => decode(grandchild, `${path}.${String(type)}${key === undefined ? '' : `.${key}`}`),
     });
   };
   return decode(spec, 'spec');

@@ -35,7 +35,7 @@ export type JsonValue = string | number | boolean | null | readonly JsonValue[] 
  * @example
  * ```ts
  * import type { ScheduleSpec } from 'hyperschedule';
- * const spec: ScheduleSpec = { type: 'cosine', unit: 'step', init: 0.1, decaySteps: 1000 };
+ * const spec: ScheduleSpec = { type: 'cosine', unit: 'step', init: 0.1, duration: 1000 };
  * ```
  */
 export interface ScheduleSpec {
@@ -51,10 +51,10 @@ export interface ScheduleSpec {
  * @example
  * ```ts
  * import { cosine } from 'hyperschedule';
- * const lr = cosine({ init: 0.1, decaySteps: 100 });
+ * const lr = cosine({ init: 0.1, duration: 100 });
  * lr.at(0);   // 0.1
  * lr.at(50);  // 0.05
- * lr.toJSON(); // { type: 'cosine', unit: 'step', init: 0.1, decaySteps: 100, ... }
+ * lr.toJSON(); // { type: 'cosine', unit: 'step', init: 0.1, duration: 100, ... }
  * ```
  */
 export interface Schedule {

@@ -1,1 +1,3 @@
-export {};
+export * from './types.js';
+export * from './finite.js';
+export * from './hub.js';

@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import { HyperscheduleError } from '../errors.js';
+import type { RunLength } from '../schedules/duration.js';
+import type { TimeUnit } from '../schedules/schedule.js';
+import { parseWithSchema } from './parse.js';
+
+/**
+ * The serialisable state of a training clock. Epoch time is derived from samples, so it stays
+ * right when the batch size changes mid-run.
+ *
+ * @example
+ * ```ts
+ * import { initialClockState } from 'hyperschedule';
+ * JSON.stringify(initialClockState());
+ * // '{"step":0,"samples":0,"epochsCompleted":0,"samplesInEpoch":0,"samplesPerEpoch":null,"samplesCounted":true}'
+ * ```
+ */
+export interface ClockState {
+  /** Optimizer updates applied so far. */
+  readonly step: number;
+  /** Training samples consumed by applied updates. */
+  readonly samples: number;
+  /** Epoch boundaries passed (each `endEpoch`). */
+  readonly epochsCompleted: number;
+  /** Samples consumed since the last epoch boundary. */
+  readonly samplesInEpoch: number;
+  /** Samples in one epoch (dataset size); `null` until known (given, or learnt at the first epoch end). */
+  readonly samplesPerEpoch: number | null;
+  /** False once an update was recorded without a batch size: sample time is then unknown. */
+  readonly samplesCounted: boolean;
+}
+
+/**
+ * The run length a clock measures progress against, plus what `resolveDuration` needs. Progress
+ * uses the first of `totalSteps` (or `epochs * stepsPerEpoch`), `epochs`, `totalSamples` that is
+ * given.
+ *
+ * @example
+ * ```ts
+ * import type { ClockRun } from 'hyperschedule';
+ * const run: ClockRun = { epochs: 100, samplesPerEpoch: 45000 };
+ * ```
+ */
+export interface ClockRun extends RunLength {
+  /** Total training samples of the run. */
+  readonly totalSamples?: number;
+}
+
+/**
+ * A read-only view of the clock at one moment: its state plus derived times.
+ *
+ * @example
+ * ```ts
+ * import { clockSnapshot, initialClockState } from 'hyperschedule';
+ * clockSnapshot(initialClockState(), { epochs: 10 }).progress; // 0
+ * ```
+ */
+export interface ClockSnapshot extends ClockState {
+  /** Fractional epochs: `epochsCompleted + samplesInEpoch / samplesPerEpoch`. */
+  readonly epoch: number;
+  /** Fraction of the run in [0, 1], or `undefined` when the run length is unknown. */
+  readonly progress: number | undefined;
+}
+
+/**
+ * The clock before any update.
+ *
+ * @example
+ * ```ts
+ * import { initialClockState } from 'hyperschedule';
+ * initialClockState({ samplesPerEpoch: 50000 }).samplesPerEpoch; // 50000
+ * ```
+ */
+export function initialClockState(run: ClockRun = {}): ClockState {
+  const perEpoch = run.samplesPerEpoch;
+  if (perEpoch !== undefined) checkPositive('run.samplesPerEpoch', perEpoch);
+  return { step: 0, samples: 0, epochsCompleted: 0, samplesInEpoch: 0, samplesPerEpoch: perEpoch ?? null, samplesCounted: true };
+}
+
+function checkPositive(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new HyperscheduleError(field, value, 'a finite number > 0');
+  return value;
+}
+
+/**
+ * The clock after one applied update of `batchSize` samples (`undefined`: batch size unknown;
+ * the step still counts but sample time becomes unknown).
+ *
+ * @example
+ * ```ts
+ * import { advanceClock, initialClockState } from 'hyperschedule';
+ * advanceClock(initialClockState(), 32).samples; // 32
+ * ```
+ */
+export function advanceClock(state: ClockState, batchSize: number | undefined): ClockState {
+  if (batchSize === undefined) return { ...state, step: state.step + 1, samplesCounted: false };
+  if (!Number.isInteger(batchSize) || batchSize < 0) throw new HyperscheduleError('batchSize', batchSize, 'an integer >= 0');
+  return {
+    ...state,
+    step: state.step + 1,
+    samples: state.samples + batchSize,
+    samplesInEpoch: state.samplesInEpoch + batchSize,
+  };
+}
+
+/**
+ * The clock after an epoch boundary. The first boundary teaches an unknown `samplesPerEpoch`
+ * (the samples seen in that epoch), so later epochs get fractional time.
+ *
+ * @example
+ * ```ts
+ * import { advanceClock, endClockEpoch, initialClockState } from 'hyperschedule';
+ * const s = endClockEpoch(advanceClock(initialClockState(), 100));
+ * [s.epochsCompleted, s.samplesPerEpoch]; // [1, 100]
+ * ```
+ */
+export function endClockEpoch(state: ClockState): ClockState {
+  const learnt = state.samplesPerEpoch ?? (state.samplesCounted && state.samplesInEpoch > 0 ? state.samplesInEpoch : null);
+  return { ...state, epochsCompleted: state.epochsCompleted + 1, samplesInEpoch: 0, samplesPerEpoch: learnt };
+}
+
+/**
+ * Fractional epochs of a clock state. Within an epoch it grows with samples seen; it snaps to the
+ * integer at each boundary (so a dropped last partial batch does not make epochs drift).
+ *
+ * @example
+ * ```ts
+ * import { advanceClock, clockEpoch, initialClockState } from 'hyperschedule';
+ * clockEpoch(advanceClock(initialClockState({ samplesPerEpoch: 100 }), 25)); // 0.25
+ * ```
+ */
+export function clockEpoch(state: ClockState): number {
+  const fraction = state.samplesPerEpoch !== null && state.samplesCounted ? state.samplesInEpoch / state.samplesPerEpoch : 0;
+  return state.epochsCompleted + fraction;
+}
+
+/**
+ * Fraction of the run done, in [0, 1], or `undefined` when `run` says nothing of its length.
+ *
+ * @example
+ * ```ts
+ * import { advanceClock, clockProgress, initialClockState } from 'hyperschedule';
+ * clockProgress(advanceClock(initialClockState(), 1), { totalSteps: 4 }); // 0.25
+ * ```
+ */
+export function clockProgress(state: ClockState, run: ClockRun = {}): number | undefined {
+  const totalSteps = run.totalSteps ?? (run.epochs !== undefined && run.stepsPerEpoch !== undefined ? run.epochs * run.stepsPerEpoch : undefined);
+  let fraction: number | undefined;
+  if (totalSteps !== undefined) fraction = state.step / checkPositive('run.totalSteps', totalSteps);
+  else if (run.epochs !== undefined) fraction = clockEpoch(state) / checkPositive('run.epochs', run.epochs);
+  else if (run.totalSamples !== undefined) fraction = state.samples / checkPositive('run.totalSamples', run.totalSamples);
+  return fraction === undefined ? undefined : Math.min(1, Math.max(0, fraction));
+}
+
+/**
+ * The state plus derived epoch and progress.
+ *
+ * @example
+ * ```ts
+ * import { clockSnapshot, initialClockState } from 'hyperschedule';
+ * clockSnapshot(initialClockState()).epoch; // 0
+ * ```
+ */
+export function clockSnapshot(state: ClockState, run: ClockRun = {}): ClockSnapshot {
+  return { ...state, epoch: clockEpoch(state), progress: clockProgress(state, run) };
+}
+
+/**
+ * Training time in `unit`, for evaluating a schedule. Throws a `HyperscheduleError` when the
+ * clock cannot know it (sample time without batch sizes, progress without a run length).
+ *
+ * @example
+ * ```ts
+ * import { advanceClock, initialClockState, timeIn } from 'hyperschedule';
+ * const s = advanceClock(initialClockState({ samplesPerEpoch: 64 }), 32);
+ * [timeIn(s, 'step'), timeIn(s, 'sample'), timeIn(s, 'epoch')]; // [1, 32, 0.5]
+ * ```
+ */
+export function timeIn(state: ClockState, unit: TimeUnit, run: ClockRun = {}): number {
+  switch (unit) {
+    case 'step':
+      return state.step;
+    case 'sample':
+      if (!state.samplesCounted) {
+        throw new HyperscheduleError('clock.samples', 'unknown', 'batch sizes for every update (session batchSize option, scheduledBatches or the fit callback)');
+      }
+      return state.samples;
+    case 'epoch':
+      return clockEpoch(state);
+    case 'progress': {
+      const progress = clockProgress(state, run);
+      if (progress === undefined) {
+        throw new HyperscheduleError('clock.run', run, 'a run length (totalSteps, epochs or totalSamples) to measure progress');
+      }
+      return progress;
+    }
+    default:
+      throw new HyperscheduleError('unit', unit, '"step", "epoch", "sample" or "progress"');
+  }
+}
+
+/** zod schema of {@link ClockState}. */
+const clockStateSchema = z.object({
+  step: z.number().int().nonnegative(),
+  samples: z.number().int().nonnegative(),
+  epochsCompleted: z.number().int().nonnegative(),
+  samplesInEpoch: z.number().int().nonnegative(),
+  samplesPerEpoch: z.number().positive().nullable(),
+  samplesCounted: z.boolean(),
+});
+
+/**
+ * Checks that `json` is a {@link ClockState} (e.g. read from a checkpoint) and returns it.
+ *
+ * @example
+ * ```ts
+ * import { initialClockState, parseClockState } from 'hyperschedule';
+ * parseClockState(JSON.parse(JSON.stringify(initialClockState()))).step; // 0
+ * ```
+ */
+export function parseClockState(json: unknown, field = 'clock'): ClockState {
+  return parseWithSchema(clockStateSchema, json, field);
+}

@@ -1,0 +1,83 @@
+import { plot } from 'asciichart';
+import type { SpecValues } from './spec-values.js';
+
+/**
+ * Output formats of `hyperschedule values`: an aligned text table (10 significant digits), CSV or
+ * JSON (both with full double precision).
+ *
+ * @example
+ * ```ts
+ * import type { ValuesFormat } from 'hyperschedule/node';
+ * const f: ValuesFormat = 'csv';
+ * ```
+ */
+export type ValuesFormat = 'table' | 'csv' | 'json';
+
+/** Shortest text that reads back as the same double. */
+const exact = (x: number): string => String(x);
+const short = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(10))));
+
+/**
+ * Renders tabulated values as text, ending with a newline.
+ *
+ * @example
+ * ```ts
+ * import { formatValues } from 'hyperschedule/node';
+ * formatValues({ torch: false, columns: ['step', 'value'], rows: [[0, 1], [1, 0.5]] }, 'csv');
+ * // 'step,value\n0,1\n1,0.5\n'
+ * ```
+ */
+export function formatValues(values: SpecValues, format: ValuesFormat): string {
+  const { columns, rows } = values;
+  if (format === 'json') {
+    const objects = rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])));
+    return `${JSON.stringify(objects, null, 0).replace(/\},\{/g, '},\n {')}\n`;
+  }
+  if (format === 'csv') return `${[columns.join(','), ...rows.map((row) => row.map(exact).join(','))].join('\n')}\n`;
+  const cells = [columns.slice(), ...rows.map((row) => row.map(short))];
+  const widths = columns.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  return `${cells.map((r) => r.map((cell, i) => (i === 0 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n')}\n`;
+}
+
+/** Options of {@link plotValues}. */
+export interface PlotOptions {
+  /** Plot width in characters (points are sampled evenly across the run). Default 72. */
+  readonly width?: number;
+  /** Plot height in rows. Default 12. */
+  readonly height?: number;
+}
+
+/** Evenly spaced samples of one column, at most `width` of them. */
+function sample(values: SpecValues, column: number, width: number): number[] {
+  const { rows } = values;
+  if (rows.length <= width) return rows.map((r) => r[column]!);
+  return Array.from({ length: width }, (_, i) => rows[Math.round((i * (rows.length - 1)) / (width - 1))]![column]!);
+}
+
+/**
+ * Draws each value column as an ASCII line chart (asciichart), one chart per column with its
+ * title, y labels in 4 significant digits and the step range underneath.
+ *
+ * @example
+ * ```ts
+ * import { plotValues, specValues } from 'hyperschedule/node';
+ * console.log(plotValues(specValues({ type: 'CosineAnnealingLR', base: 0.1, tMax: 100 }, { steps: 100 }), { height: 8 }));
+ * ```
+ */
+export function plotValues(values: SpecValues, options: PlotOptions = {}): string {
+  const width = Math.max(2, Math.floor(options.width ?? 72));
+  const height = Math.max(1, Math.floor(options.height ?? 12));
+  const first = values.rows[0]?.[0] ?? 0;
+  const last = values.rows[values.rows.length - 1]?.[0] ?? 0;
+  const charts = values.columns.slice(1).map((name, i) => {
+    const series = sample(values, i + 1, width);
+    const chart = plot(series, { height, format: (x) => x.toPrecision(4).padStart(11) })
+      .split('\n').map((line) => line.trimEnd()).join('\n');
+    // The curve starts under the axis symbol (column 12) and spans one column per point.
+    const left = `step ${first}`;
+    const right = `step ${last}`;
+    const axis = `${' '.repeat(12)}${left}${' '.repeat(Math.max(1, series.length - left.length - right.length))}${right}`;
+    return `${name}\n${chart}\n${axis}`;
+  });
+  return `${charts.join('\n\n')}\n`;
+}

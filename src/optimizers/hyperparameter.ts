@@ -1,0 +1,165 @@
+import { HyperscheduleError } from '../errors.js';
+import { isGroupedValueSource, type GroupedValueSource } from '../params/grouped.js';
+import type { NumberOrSource, ValueSource } from '../params/value-source.js';
+
+/**
+ * What an optimizer field accepts: a number, a live `ValueSource`, or a `GroupedValueSource`
+ * (per-variable values via `valueFor(variableName)`; listed so object literals with `valueFor`
+ * type-check).
+ *
+ * @example
+ * ```ts
+ * import type { OptimizerValue } from 'hyperschedule';
+ * const wd: OptimizerValue = { value: 0.05, valueFor: (n) => (n.endsWith('/bias') ? 0 : 0.05) };
+ * ```
+ */
+export type OptimizerValue = NumberOrSource | GroupedValueSource;
+
+/**
+ * The allowed values of one optimizer hyperparameter.
+ *
+ * @example
+ * ```ts
+ * import { NON_NEGATIVE } from './hyperparameter.js';
+ * NON_NEGATIVE.test(0.1); // true
+ * ```
+ */
+export interface Domain {
+  /** True when the value is allowed. */
+  readonly test: (value: number) => boolean;
+  /** What is allowed, for error messages. */
+  readonly text: string;
+}
+
+/**
+ * Finite and >= 0 (learning rate, epsilon, weight decay, momentum).
+ *
+ * @example
+ * ```ts
+ * import { NON_NEGATIVE } from './hyperparameter.js';
+ * NON_NEGATIVE.test(-1); // false
+ * ```
+ */
+export const NON_NEGATIVE: Domain = {
+  test: (v) => Number.isFinite(v) && v >= 0,
+  text: 'a finite number >= 0',
+};
+
+/**
+ * In [0, 1) (Adam's betas).
+ *
+ * @example
+ * ```ts
+ * import { UNIT_HALF_OPEN } from './hyperparameter.js';
+ * UNIT_HALF_OPEN.test(1); // false
+ * ```
+ */
+export const UNIT_HALF_OPEN: Domain = {
+  test: (v) => Number.isFinite(v) && v >= 0 && v < 1,
+  text: 'a number in [0, 1)',
+};
+
+/**
+ * In [0, 1] (SGD's dampening).
+ *
+ * @example
+ * ```ts
+ * import { UNIT_CLOSED } from './hyperparameter.js';
+ * UNIT_CLOSED.test(1); // true
+ * ```
+ */
+export const UNIT_CLOSED: Domain = {
+  test: (v) => Number.isFinite(v) && v >= 0 && v <= 1,
+  text: 'a number in [0, 1]',
+};
+
+/**
+ * Internal to the optimizers layer (not re-exported from the package).
+ *
+ * A hyperparameter as read for one update: a number for every variable, or a per-variable lookup
+ * (already validating) for a `GroupedValueSource`.
+ *
+ * @example
+ * ```ts
+ * import type { FieldValue } from './hyperparameter.js';
+ * const lr: FieldValue = 1e-3;
+ * ```
+ */
+export type FieldValue = number | ((variableName: string) => number);
+
+/**
+ * Throws a {@link HyperscheduleError} unless `value` is in `domain`; returns it otherwise.
+ *
+ * @example
+ * ```ts
+ * import { checkValue, NON_NEGATIVE } from './hyperparameter.js';
+ * checkValue('AdamW.learningRate', 1e-3, NON_NEGATIVE); // 1e-3
+ * ```
+ */
+export function checkValue(field: string, value: unknown, domain: Domain): number {
+  if (typeof value !== 'number' || !domain.test(value)) throw new HyperscheduleError(field, value, domain.text);
+  return value;
+}
+
+/**
+ * Reads a hyperparameter once for an update: the source's current value (validated), or for a
+ * `GroupedValueSource` a function that reads and validates `valueFor(name)`.
+ *
+ * @example
+ * ```ts
+ * import { readField, NON_NEGATIVE } from './hyperparameter.js';
+ * readField({ value: 0.01 }, 'SGD.learningRate', NON_NEGATIVE); // 0.01
+ * ```
+ */
+export function readField(source: NumberOrSource, field: string, domain: Domain): FieldValue {
+  if (isGroupedValueSource(source)) {
+    return (name: string) => checkValue(`${field}[${name}]`, source.valueFor(name), domain);
+  }
+  return checkValue(field, typeof source === 'number' ? source : source?.value, domain);
+}
+
+/**
+ * The value of a {@link FieldValue} for one variable.
+ *
+ * @example
+ * ```ts
+ * import { fieldFor } from './hyperparameter.js';
+ * fieldFor(0.1, 'dense/kernel');                  // 0.1
+ * fieldFor((n) => (n.endsWith('bias') ? 0 : 0.1), 'dense/bias'); // 0
+ * ```
+ */
+export function fieldFor(value: FieldValue, variableName: string): number {
+  return typeof value === 'number' ? value : value(variableName);
+}
+
+/**
+ * The default (`.value`) of a source, for configs; validated like an update would.
+ *
+ * @example
+ * ```ts
+ * import { currentValue, NON_NEGATIVE } from './hyperparameter.js';
+ * currentValue({ value: 3e-4 }, 'AdamW.learningRate', NON_NEGATIVE); // 3e-4
+ * ```
+ */
+export function currentValue(source: NumberOrSource, field: string, domain: Domain): number {
+  return checkValue(field, typeof source === 'number' ? source : source?.value, domain);
+}
+
+/**
+ * Checks a constructor argument: a number in `domain`, or an object with a numeric `value` (a
+ * {@link ValueSource}; its value is checked too, so a bad default fails at construction).
+ *
+ * @example
+ * ```ts
+ * import { checkSource, NON_NEGATIVE } from './hyperparameter.js';
+ * checkSource('SGD.learningRate', { value: 0.1 }, NON_NEGATIVE);
+ * ```
+ */
+export function checkSource(field: string, source: unknown, domain: Domain): NumberOrSource {
+  if (typeof source === 'number') return checkValue(field, source, domain);
+  if (typeof source === 'object' && source !== null && 'value' in source) {
+    checkValue(field, (source as ValueSource).value, domain);
+    return source as ValueSource;
+  }
+  throw new HyperscheduleError(field, source, `${domain.text}, or a ValueSource ({ value })`);
+}

@@ -1,0 +1,81 @@
+import type { Duration } from '../duration.js';
+import type { Schedule } from '../schedule.js';
+import { familyCodec, makeSchedule, readArgs, type FamilyOptions, type UnitArg } from './family.js';
+
+/**
+ * Arguments of {@link piecewiseConstant}.
+ *
+ * @example
+ * ```ts
+ * import { piecewiseConstant, type PiecewiseConstantArgs } from 'hyperschedule';
+ * const args: PiecewiseConstantArgs = { boundaries: [10], values: [1, 0.1] };
+ * piecewiseConstant(args).at(11); // 0.1
+ * ```
+ */
+export interface PiecewiseConstantArgs extends UnitArg {
+  /** Strictly increasing times (each a Duration >= 0) where the value changes. */
+  readonly boundaries: readonly Duration[];
+  /** One more value than boundaries: `values[i]` holds up to and including `boundaries[i]`. */
+  readonly values: readonly number[];
+  /**
+   * Which piece a time exactly on a boundary belongs to: `'previous'` (default, Keras: `values[i]`
+   * up to and including `boundaries[i]`) or `'next'` (PyTorch `MultiStepLR`/`ConstantLR` style:
+   * the new value takes effect at the boundary).
+   */
+  readonly atBoundary?: 'previous' | 'next';
+}
+
+/**
+ * A step function with Keras `PiecewiseConstantDecay` semantics: `values[0]` for
+ * `t <= boundaries[0]`, `values[i]` for `boundaries[i-1] < t <= boundaries[i]`, the last value
+ * after the last boundary. With `atBoundary: 'next'` the value changes at the boundary instead
+ * (PyTorch `ConstantLR(factor, totalIters)` is `{ boundaries: [totalIters], values: [base * factor, base], atBoundary: 'next' }`).
+ *
+ * @example
+ * ```ts
+ * import { piecewiseConstant } from 'hyperschedule';
+ * const lr = piecewiseConstant({ boundaries: [100, 200], values: [1, 0.5, 0.1] });
+ * [lr.at(100), lr.at(101), lr.at(500)]; // [1, 0.5, 0.1]
+ * piecewiseConstant({ boundaries: [5], values: [0.05, 0.1], atBoundary: 'next' }).at(5); // 0.1
+ * ```
+ */
+export function piecewiseConstant(args: PiecewiseConstantArgs, options?: FamilyOptions): Schedule {
+  const r = readArgs('piecewiseConstant', args, options);
+  const boundaries = r.array('boundaries').map((b, i) => r.durationAt(`piecewiseConstant.boundaries[${i}]`, b, false));
+  boundaries.forEach((b, i) => {
+    if (i > 0 && !(b > boundaries[i - 1]!)) r.fail(`boundaries[${i}]`, b, `a boundary > ${boundaries[i - 1]} (boundaries must be strictly increasing)`);
+  });
+  const values = r.array('values').map((v, i) => r.finiteAt(`values[${i}]`, v));
+  if (values.length !== boundaries.length + 1) {
+    r.fail('values', values, `an array of boundaries.length + 1 = ${boundaries.length + 1} numbers`);
+  }
+  const atBoundary = r.oneOf('atBoundary', ['previous', 'next'] as const, 'previous');
+  const next = atBoundary === 'next';
+  const bounds = Float64Array.from(boundaries);
+  const levels = Float64Array.from(values);
+  const n = bounds.length;
+  return makeSchedule('piecewiseConstant', r.unit, { boundaries, values, atBoundary }, (t) => {
+    const x = t > 0 ? t : 0;
+    // Count of boundaries below x (bisect_left), or at or below x with 'next' (bisect_right).
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const b = bounds[mid]!;
+      if (b < x || (next && b === x)) lo = mid + 1;
+      else hi = mid;
+    }
+    return levels[lo]!;
+  });
+}
+
+/**
+ * Codec of {@link piecewiseConstant}: `{ type: 'piecewiseConstant', boundaries, values }`, used by `fromJSON`.
+ *
+ * @example
+ * ```ts
+ * import { fromJSON } from 'hyperschedule';
+ * fromJSON({ type: 'piecewiseConstant', boundaries: [10], values: [1, 0.1] }).at(11); // 0.1
+ * ```
+ */
+export const piecewiseConstantCodec = familyCodec('piecewiseConstant', ['boundaries', 'values', 'atBoundary'], (args, options) => piecewiseConstant(args as unknown as PiecewiseConstantArgs, options));

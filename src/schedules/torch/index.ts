@@ -1,0 +1,22 @@
+export { fromTorch } from './from-torch.js';
+export {
+  TORCH_SCHEDULER_TYPES,
+  isTorchSchedulerType,
+  type TorchSchedulerType,
+  type TorchSchedulerSpec,
+  type TorchOptimizerFields,
+  type StepLRSpec,
+  type MultiStepLRSpec,
+  type ConstantLRSpec,
+  type LinearLRSpec,
+  type ExponentialLRSpec,
+  type PolynomialLRSpec,
+  type CosineAnnealingLRSpec,
+  type CosineAnnealingWarmRestartsSpec,
+  type CyclicLRSpec,
+  type OneCycleLRSpec,
+  type SequentialLRSpec,
+  type ChainedSchedulerSpec,
+  type FromTorchOptions,
+  type TorchSchedules,
+} from './spec.js';

@@ -1,0 +1,311 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  adamsDecayRate,
+  meanSecondMoment,
+  nextSecondMomentSum,
+  parseScheduledWeightDecayState,
+  scheduledWeightDecayController,
+  scheduledWeightDecayStep,
+  sgdsDecayRate,
+  type ScheduledWeightDecayState,
+} from '../../src/controllers/scheduled-weight-decay.js';
+import { hook } from '../../src/integrations/hook.js';
+import { createSession } from '../../src/integrations/session.js';
+import { param } from '../../src/params/parameter.js';
+import { AdamS } from '../../src/optimizers/adams.js';
+import { AdamW } from '../../src/optimizers/adamw.js';
+import { SGDS } from '../../src/optimizers/sgds.js';
+import { excludeBiasAndNorm } from '../../src/optimizers/weight-decay-exclusion.js';
+import { gaussian } from './quadratic.js';
+
+const T = 24;
+const SHAPES = { W: [4, 3], b: [3] } as const;
+type Name = keyof typeof SHAPES;
+const NAMES: Name[] = ['W', 'b'];
+const size = (n: Name) => SHAPES[n].reduce((a: number, b: number) => a * b, 1);
+
+/** A fixed, seeded gradient sequence (independent of the parameters), scale 1e-2. */
+function gradients(seed: number): Record<Name, Float64Array>[] {
+  const g = gaussian(seed);
+  return Array.from({ length: T }, () => ({ W: Float64Array.from({ length: size('W') }, () => 0.01 * g()), b: Float64Array.from({ length: size('b') }, () => 0.01 * g()) }));
+}
+const init = (): Record<Name, Float64Array> => {
+  const g = gaussian(99);
+  return { W: Float64Array.from({ length: size('W') }, g), b: Float64Array.from({ length: size('b') }, g) };
+};
+const lrAt = (t: number) => 1e-2 * (0.55 + 0.45 * Math.cos((Math.PI * t) / T));
+const beta2At = (t: number) => 0.99 - 0.01 * (t % 3); // scheduled beta2: exercises the running sum
+const LAMBDA = 0.05;
+
+/** AdamS in float64, straight from the paper's algorithm (all parameters bias-corrected and averaged). */
+function adamsReference(grads: Record<Name, Float64Array>[], decayOn: (n: Name) => boolean): Record<Name, Float64Array>[] {
+  const p = init();
+  const m = { W: new Float64Array(size('W')), b: new Float64Array(size('b')) };
+  const v = { W: new Float64Array(size('W')), b: new Float64Array(size('b')) };
+  const out: Record<Name, Float64Array>[] = [];
+  const beta1 = 0.9;
+  const eps = 1e-8;
+  grads.forEach((g, k) => {
+    const t = k + 1;
+    const lr = lrAt(k);
+    const beta2 = beta2At(k);
+    let sumHat = 0;
+    let count = 0;
+    for (const n of NAMES) {
+      for (let i = 0; i < size(n); i++) {
+        m[n][i] = beta1 * m[n][i]! + (1 - beta1) * g[n][i]!;
+        v[n][i] = beta2 * v[n][i]! + (1 - beta2) * g[n][i]! ** 2;
+        sumHat += v[n][i]! / (1 - beta2 ** t);
+        count += 1;
+      }
+    }
+    const vbar = sumHat / count;
+    for (const n of NAMES) {
+      for (let i = 0; i < size(n); i++) {
+        if (decayOn(n)) p[n][i] = p[n][i]! * (1 - (LAMBDA * lr) / Math.sqrt(vbar));
+        const denom = Math.sqrt(v[n][i]!) / Math.sqrt(1 - beta2 ** t) + eps;
+        p[n][i] = p[n][i]! - (lr / (1 - beta1 ** t)) * (m[n][i]! / denom);
+      }
+    }
+    out.push({ W: Float64Array.from(p.W), b: Float64Array.from(p.b) });
+  });
+  return out;
+}
+
+function makeVariables(prefix: string): Record<Name, tf.Variable> {
+  const p0 = init();
+  return {
+    W: tf.variable(tf.tensor(Array.from(p0.W), [...SHAPES.W]), true, `${prefix}/kernel`),
+    b: tf.variable(tf.tensor(Array.from(p0.b), [...SHAPES.b]), true, `${prefix}/bias`),
+  };
+}
+
+function step(opt: tf.Optimizer, vars: Record<Name, tf.Variable>, g: Record<Name, Float64Array>): void {
+  const tensors = NAMES.map((n) => ({ name: vars[n].name, tensor: tf.tensor(Array.from(g[n]), [...SHAPES[n]]) }));
+  opt.applyGradients(tensors);
+  tensors.forEach((x) => x.tensor.dispose());
+}
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number, label: string): void {
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs(actual[i]! - expected[i]!) / Math.max(Math.abs(expected[i]!), 1e-3);
+    worst = Math.max(worst, err);
+  }
+  expect({ label, ok: worst <= rel, worst }).toMatchObject({ label, ok: true });
+}
+
+let counter = 0;
+function adamsRun(grads: Record<Name, Float64Array>[], options: { exclude?: boolean } = {}) {
+  const lr = { value: lrAt(0) };
+  const beta2 = { value: beta2At(0) };
+  const opt = new AdamS({ learningRate: lr, beta2, weightDecay: LAMBDA, ...(options.exclude ? { excludeFromWeightDecay: excludeBiasAndNorm } : {}) });
+  const vars = makeVariables(`adams${counter++}`);
+  return { opt, vars, lr, beta2 };
+}
+
+describe('AdamS (scheduled weight decay) numerics', () => {
+  it('matches the float64 formula step by step on a fixed gradient sequence, with a scheduled LR and beta2', () => {
+    const grads = gradients(1);
+    for (const exclude of [false, true]) {
+      const ref = adamsReference(grads, (n) => !(exclude && n === 'b'));
+      const { opt, vars, lr, beta2 } = adamsRun(grads, { exclude });
+      grads.forEach((g, k) => {
+        lr.value = lrAt(k);
+        beta2.value = beta2At(k);
+        step(opt, vars, g);
+        for (const n of NAMES) expectClose(vars[n].dataSync(), ref[k]![n], 1e-5, `exclude=${exclude} step ${k} ${n}`);
+      });
+      // The decay matters here: without it the parameters end far from AdamS's.
+      const noDecay = adamsReference(grads, () => false);
+      const gap = Math.max(...Array.from(ref[T - 1]!.W, (x, i) => Math.abs(x - noDecay[T - 1]!.W[i]!)));
+      expect(gap).toBeGreaterThan(0.1);
+      opt.dispose();
+      Object.values(vars).forEach((v) => v.dispose());
+    }
+  });
+
+  it('checkpoint (getWeights/setWeights into a new optimizer) resumes the exact trajectory', async () => {
+    const grads = gradients(2);
+    const a = adamsRun(grads);
+    const b = adamsRun(grads);
+    const cut = 11;
+    for (let k = 0; k < T; k++) {
+      a.lr.value = b.lr.value = lrAt(k);
+      a.beta2.value = b.beta2.value = beta2At(k);
+      step(a.opt, a.vars, grads[k]!);
+      if (k < cut) step(b.opt, b.vars, grads[k]!);
+    }
+    // Resume b from its checkpoint at `cut` in a fresh optimizer over the same variables.
+    const saved = await b.opt.getWeights();
+    const copies = saved.map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) }));
+    expect(saved.map((w) => w.name)).toContain('AdamS/secondMomentSum');
+    b.opt.dispose();
+    const resumed = new AdamS({ learningRate: b.lr, beta2: b.beta2, weightDecay: LAMBDA });
+    await resumed.setWeights(copies);
+    copies.forEach((c) => c.tensor.dispose());
+    for (let k = cut; k < T; k++) {
+      b.lr.value = lrAt(k);
+      b.beta2.value = beta2At(k);
+      step(resumed, b.vars, grads[k]!);
+    }
+    for (const n of NAMES) expect(Array.from(b.vars[n].dataSync())).toEqual(Array.from(a.vars[n].dataSync()));
+    a.opt.dispose();
+    resumed.dispose();
+  });
+
+  it('restoring AdamW state rebuilds the second-moment sum from the v slots', async () => {
+    const grads = gradients(3);
+    const w = new AdamW({ learningRate: 1e-2, beta2: 0.99, weightDecay: 0 });
+    const vars = makeVariables(`adamw${counter++}`);
+    for (let k = 0; k < 5; k++) step(w, vars, grads[k]!);
+    const s = new AdamS({ learningRate: 1e-2, beta2: 0.99, weightDecay: LAMBDA });
+    await s.setWeights(await w.getWeights());
+    const sum = (await s.getWeights()).find((x) => x.name === 'AdamS/secondMomentSum')!;
+    let expected = 0;
+    for (let k = 0; k < 5; k++) expected = nextSecondMomentSum(expected, [...grads[k]!.W, ...grads[k]!.b].reduce((a, x) => a + x * x, 0), 0.99);
+    expect(Math.abs(sum.tensor.dataSync()[0]! - expected) / expected).toBeLessThan(1e-5);
+    w.dispose();
+    s.dispose();
+  });
+
+  it('a NaN gradient leaves the running second-moment sum (and the decay of other variables) unchanged', () => {
+    const grads = gradients(4);
+    const { opt, vars } = adamsRun(grads);
+    const lr = lrAt(0);
+    opt.learningRate = lr;
+    opt.beta2 = 0.99;
+    step(opt, vars, grads[0]!);
+    const before = vars.W.dataSync().slice();
+    const bad = { W: grads[1]!.W, b: Float64Array.from(grads[1]!.b, (x, i) => (i === 0 ? Number.NaN : x)) };
+    step(opt, vars, bad);
+    // Expected W: AdamS step 2 for W with sum(v) kept at its step-1 value.
+    const g1 = grads[0]!;
+    const g2 = grads[1]!;
+    const s1 = nextSecondMomentSum(0, [...g1.W, ...g1.b].reduce((a, x) => a + x * x, 0), 0.99);
+    const vbar = meanSecondMoment(s1, size('W') + size('b'), 0.99, 2);
+    const decay = adamsDecayRate(LAMBDA, lr, vbar);
+    const W = vars.W.dataSync();
+    for (let i = 0; i < size('W'); i++) {
+      const m = 0.9 * 0.1 * g1.W[i]! + 0.1 * g2.W[i]!;
+      const v = 0.99 * 0.01 * g1.W[i]! ** 2 + 0.01 * g2.W[i]! ** 2;
+      const expected = before[i]! * (1 - decay) - (lr / (1 - 0.9 ** 2)) * (m / (Math.sqrt(v) / Math.sqrt(1 - 0.99 ** 2) + 1e-8));
+      expect(Math.abs(W[i]! - expected)).toBeLessThan(1e-5 * Math.max(1e-3, Math.abs(expected)));
+    }
+    expect(Number.isNaN(vars.b.dataSync()[0]!)).toBe(true); // the NaN variable itself is the optimizer's business
+    opt.dispose();
+  });
+
+  it('keeps tf.memory().numTensors flat across updates', () => {
+    const grads = gradients(5);
+    const { opt, vars } = adamsRun(grads);
+    step(opt, vars, grads[0]!);
+    step(opt, vars, grads[1]!);
+    const count = tf.memory().numTensors;
+    for (let k = 2; k < T; k++) step(opt, vars, grads[k]!);
+    expect(tf.memory().numTensors).toBe(count);
+    opt.dispose();
+  });
+
+  it('rejects amsgrad and round-trips its config', () => {
+    expect(() => new AdamS({ amsgrad: true } as never)).toThrow(/AdamS\.amsgrad/);
+    const config = new AdamS({ learningRate: 3e-4, weightDecay: 5e-4, excludeFromWeightDecay: excludeBiasAndNorm }).getConfig();
+    expect(config).toMatchObject({ learningRate: 3e-4, weightDecay: 5e-4, excludeFromWeightDecay: 'biasAndNorm' });
+    const rebuilt = AdamS.fromConfig(AdamS, config);
+    expect(rebuilt.getConfig()).toEqual(config);
+  });
+});
+
+describe('SGDS (SGD with scheduled weight decay)', () => {
+  it('matches p <- p (1 - lr*lambda*(1-d)/(1-m)) then torch SGD momentum, step by step in float64', () => {
+    const grads = gradients(6);
+    const momentum = 0.9;
+    const dampening = 0.1;
+    const lrSource = { value: lrAt(0) };
+    const opt = new SGDS({ learningRate: lrSource, momentum, dampening, weightDecay: LAMBDA });
+    const vars = makeVariables(`sgds${counter++}`);
+    const p = init();
+    const buf: Partial<Record<Name, Float64Array>> = {};
+    grads.forEach((g, k) => {
+      lrSource.value = lrAt(k);
+      step(opt, vars, g);
+      const keep = 1 - sgdsDecayRate(LAMBDA, lrAt(k), momentum, dampening);
+      for (const n of NAMES) {
+        const b = buf[n];
+        if (b === undefined) buf[n] = Float64Array.from(g[n]);
+        else for (let i = 0; i < b.length; i++) b[i] = momentum * b[i]! + (1 - dampening) * g[n][i]!;
+        for (let i = 0; i < size(n); i++) p[n][i] = p[n][i]! * keep - lrAt(k) * buf[n]![i]!;
+        expectClose(vars[n].dataSync(), p[n], 1e-5, `step ${k} ${n}`);
+      }
+    });
+    expect(sgdsDecayRate(LAMBDA, 0.01, 0.9, 0.1)).toBeCloseTo((0.01 * LAMBDA * 0.9) / 0.1, 15);
+    opt.dispose();
+  });
+  it('refuses momentum >= 1 at update time', () => {
+    const opt = new SGDS({ learningRate: 0.1, momentum: 1, weightDecay: 1e-4 });
+    const v = tf.variable(tf.ones([2]), true, `sgds${counter++}/kernel`);
+    expect(() => opt.applyGradients([{ name: v.name, tensor: tf.ones([2]) }])).toThrow(/SGDS\.momentum/);
+    expect(() => sgdsDecayRate(1e-4, 0.1, 1, 0)).toThrow(/SGDS\.momentum/);
+  });
+});
+
+describe('SWD formulas', () => {
+  it('mean second moment, running sum and decay rate', () => {
+    expect(meanSecondMoment(8, 4, 0.5, 1)).toBe(4);
+    expect(nextSecondMomentSum(2, 4, 0.5)).toBe(3);
+    expect(nextSecondMomentSum(2, Number.NaN, 0.5)).toBe(2);
+    expect(nextSecondMomentSum(2, Infinity, 0.5)).toBe(2);
+    expect(adamsDecayRate(0.1, 0.01, 0.25)).toBeCloseTo(0.002, 15);
+    expect(adamsDecayRate(0.1, 0.01, 0)).toBe(0);
+    expect(adamsDecayRate(0.1, 0.01, Number.NaN)).toBe(0);
+  });
+});
+
+describe('scheduledWeightDecayController (AdamW weight decay from the gradient-norm signal)', () => {
+  const init: ScheduledWeightDecayState = { secondMomentSum: 0, updates: 0, value: 0 };
+  it('step: lambda / sqrt(vbar_t); non-finite or empty inputs leave the state', () => {
+    let s = scheduledWeightDecayStep(0.1, init, { squaredGradNorm: 8, paramCount: 2, beta2: 0.5 });
+    expect(s).toEqual({ secondMomentSum: 4, updates: 1, value: 0.1 / Math.sqrt(4 / 2 / 0.5) });
+    s = scheduledWeightDecayStep(0.1, s, { squaredGradNorm: 0, paramCount: 2, beta2: 0.5 });
+    expect(s.value).toBeCloseTo(0.1 / Math.sqrt(2 / 2 / 0.75), 15);
+    for (const bad of [Number.NaN, Infinity, -1]) expect(scheduledWeightDecayStep(0.1, s, { squaredGradNorm: bad, paramCount: 2, beta2: 0.5 })).toBe(s);
+    expect(scheduledWeightDecayStep(0.1, s, { squaredGradNorm: 1, paramCount: 0, beta2: 0.5 })).toBe(s);
+    expect(scheduledWeightDecayStep(0.1, init, { squaredGradNorm: 0, paramCount: 2, beta2: 0.5 })).toEqual({ secondMomentSum: 0, updates: 1, value: 0 });
+  });
+  it('property: JSON checkpoint at any update resumes exactly', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), fc.constant(Number.NaN)), { maxLength: 30 }), fc.nat(), (norms, cutSeed) => {
+        const cut = cutSeed % (norms.length + 1);
+        const go = (start: ScheduledWeightDecayState, xs: number[]) => {
+          let st = start;
+          return xs.map((x) => (st = scheduledWeightDecayStep(5e-4, st, { squaredGradNorm: x, paramCount: 10, beta2: 0.999 })));
+        };
+        const full = go(init, norms);
+        const head = go(init, norms.slice(0, cut));
+        const restored = parseScheduledWeightDecayState(JSON.parse(JSON.stringify(head[head.length - 1] ?? init)));
+        expect([...head, ...go(restored, norms.slice(cut))]).toEqual(full);
+      }),
+    );
+  });
+  it('drives an unmodified AdamW through the hook: after update t, weightDecay = lambda / sqrt(vbar_t)', () => {
+    const session = createSession();
+    const wd = param('weightDecay', { controller: scheduledWeightDecayController({ lambda: LAMBDA, beta2: 0.99 }) }, { domain: 'nonNegative' });
+    session.add(wd);
+    const opt = hook(new AdamW({ learningRate: 1e-2, beta2: 0.99, weightDecay: wd }), session);
+    const vars = makeVariables(`swdc${counter++}`);
+    const grads = gradients(7);
+    let sum = 0;
+    grads.slice(0, 8).forEach((g, k) => {
+      const before = wd.value;
+      step(opt, vars, g);
+      sum = nextSecondMomentSum(sum, [...g.W, ...g.b].reduce((a, x) => a + x * x, 0), 0.99);
+      const expected = LAMBDA / Math.sqrt(meanSecondMoment(sum, size('W') + size('b'), 0.99, k + 1));
+      expect(Math.abs(wd.value - expected) / expected).toBeLessThan(1e-5);
+      expect(before).not.toBe(wd.value);
+    });
+    session.dispose();
+    opt.dispose();
+  });
+});

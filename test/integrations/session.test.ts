@@ -1,0 +1,166 @@
+import fc from 'fast-check';
+import { map } from 'rxjs';
+import { describe, expect, test } from 'vitest';
+import type { Controller } from '../../src/controllers/index.js';
+import { HyperscheduleError } from '../../src/errors.js';
+import { createSession, type HyperscheduleSession } from '../../src/integrations/session.js';
+import { param, positiveInteger } from '../../src/params/index.js';
+import type { NonFiniteReport, RejectionReport } from '../../src/signals/index.js';
+import { fnSchedule, halving, inverse } from '../params/fixtures.js';
+
+describe('HyperscheduleSession', () => {
+  test('signals of update k see the values update k used; values move when completeUpdate returns', () => {
+    const lr = param('lr', { schedule: inverse('step') });
+    const session = createSession({ params: [lr], batchSize: 2 });
+    const seenDuring: number[] = [];
+    session.signals.updateApplied$.subscribe(() => seenDuring.push(lr.value));
+    const used: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      session.beginUpdate();
+      used.push(lr.value);
+      session.completeUpdate();
+    }
+    expect(used).toEqual([0.1, 0.05, 0.1 / 3]);
+    expect(seenDuring).toEqual(used);
+    expect(lr.value).toBe(0.1 / 4);
+    expect(session.clock.samples).toBe(6);
+  });
+
+  test('batch sizes: announced size wins, queued sizes add up (gradient accumulation), else the default source', () => {
+    const bs = param('batchSize', { initial: 16 }, { domain: positiveInteger() });
+    const session = createSession({ params: [bs], batchSize: bs });
+    session.completeUpdate();
+    session.queueBatch(4);
+    session.queueBatch(4);
+    session.completeUpdate();
+    session.queueBatch(4);
+    session.setNextBatchSize(3);
+    session.completeUpdate();
+    const sizes: (number | undefined)[] = [];
+    session.signals.updateApplied$.subscribe((u) => sizes.push(u.batchSize));
+    bs.set(7);
+    session.completeUpdate();
+    expect(session.clock.samples).toBe(16 + 8 + 3 + 7);
+    expect(sizes).toEqual([7]);
+    expect(() => session.queueBatch(1.5)).toThrow(/queueBatch: got 1.5/);
+  });
+
+  test('skipUpdate reports and leaves clock and values alone', () => {
+    const lr = param('lr', { schedule: inverse('step') });
+    const session = createSession({ params: [lr], batchSize: 1 });
+    const reports: NonFiniteReport[] = [];
+    let updates = 0;
+    session.signals.nonFinite$.subscribe((r) => reports.push(r));
+    session.signals.updateApplied$.subscribe(() => (updates += 1));
+    session.queueBatch(5);
+    session.skipUpdate({ 'dense/kernel': Number.NaN });
+    expect([session.clock.step, session.clock.samples, lr.value, updates]).toEqual([0, 0, 0.1, 0]);
+    expect(reports[0]).toMatchObject({ source: 'gradients', action: 'skipped-update', values: { 'dense/kernel': Number.NaN } });
+    session.completeUpdate();
+    expect(session.clock.samples).toBe(1); // the skipped batch's queued size was dropped
+  });
+
+  test('refused values are forwarded to rejected$ and (non-finite) nonFinite$', () => {
+    const lr = param('lr', { schedule: fnSchedule('x', 'step', (t) => (t === 1 ? Number.NaN : t === 2 ? -1 : 0.1)) }, { domain: 'positive' });
+    const session = createSession({ params: [lr] });
+    const rejected: RejectionReport[] = [];
+    const nonFinite: NonFiniteReport[] = [];
+    session.signals.rejected$.subscribe((r) => rejected.push(r));
+    session.signals.nonFinite$.subscribe((r) => nonFinite.push(r));
+    session.completeUpdate();
+    session.completeUpdate();
+    expect(rejected.map((r) => [r.step, r.reason])).toEqual([[1, 'non-finite candidate NaN'], [2, 'expected a number > 0']]);
+    expect(nonFinite.map((r) => [r.source, r.action])).toEqual([['param:lr', 'kept-value']]);
+    expect(lr.value).toBe(0.1);
+  });
+
+  test('configuration and restore errors name the field', () => {
+    const a = param('a', { initial: 1 });
+    expect(() => createSession({ params: [a, param('a', { initial: 2 })] })).toThrow(/params.a/);
+    expect(() => createSession({ params: { b: a } })).toThrow(/params.b: got "a"/);
+    const session = createSession({ params: [a] });
+    expect(() => session.param('zzz')).toThrow(/param: got "zzz", expected one of a/);
+    const state = session.state();
+    expect(() => session.restore({ ...state, version: 2 as 1 })).toThrow(/state.version/);
+    expect(() => session.restore({ ...state, params: {} })).toThrow(/state.params.a/);
+    expect(() => session.restore({ ...state, params: { ...state.params, b: state.params.a! } })).toThrow(/state.params.b/);
+    expect(() => session.restore({ ...state, clock: { ...state.clock, step: -3 } })).toThrow(/state.clock.step: got -3/);
+    expect(() => session.restore(state)).not.toThrow();
+    expect(() => createSession({ params: [1 as never] })).toThrow(HyperscheduleError);
+  });
+});
+
+/** A momentum-like controller: EMA of the loss, squashed into [0, 0.99). */
+const lossEma: Controller<{ ema: number | null }, number> = {
+  name: 'lossEma',
+  initialState: { ema: null },
+  input: (signals) => signals.loss$.pipe(map((s) => s.value)),
+  step: (s, loss) => ({ ema: s.ema === null ? loss : 0.8 * s.ema + 0.2 * loss }),
+  value: (s) => (s.ema === null ? 0.9 : 0.99 * (1 - 1 / (1 + s.ema))),
+};
+
+interface RunConfig {
+  readonly total: number;
+  readonly epochEvery: number;
+  readonly seed: number;
+}
+
+function build(): HyperscheduleSession {
+  const batchSize = param('batchSize', { schedule: fnSchedule('double', 'epoch', (e) => 4 * 2 ** e) }, { domain: positiveInteger({ max: 64 }) });
+  const lr = param('lr.base', { schedule: inverse('sample') }).times(param('lr.plateau', { controller: halving(1) }), 'lr');
+  const momentum = param('momentum', { controller: lossEma }, { domain: 'unitInterval' });
+  const wd = param('wd', { schedule: fnSchedule('cos', 'progress', (p) => 0.05 * (1 + Math.cos(Math.PI * p)) / 2) }, { domain: 'nonNegative' });
+  return createSession({ params: [batchSize, lr, momentum, wd], batchSize, run: { samplesPerEpoch: 40, epochs: 4 } });
+}
+
+/** Deterministic pseudo-random in [0, 1) from (seed, k). */
+const noise = (seed: number, k: number): number => {
+  const x = Math.sin(seed * 12.9898 + k * 78.233) * 43758.5453;
+  return x - Math.floor(x);
+};
+
+/** Iterations [from, to) of a synthetic run; returns the values each iteration saw. */
+function drive(session: HyperscheduleSession, cfg: RunConfig, from: number, to: number): Record<string, number>[] {
+  const trace: Record<string, number>[] = [];
+  for (let k = from; k < to; k++) {
+    session.beginUpdate();
+    trace.push({ ...session.values(), step: session.clock.step, samples: session.clock.samples });
+    const r = noise(cfg.seed, k);
+    if (r < 0.1) session.skipUpdate({ w: Number.NaN });
+    else session.completeUpdate({ loss: r < 0.15 ? Number.NaN : 2 * r });
+    if ((k + 1) % cfg.epochEvery === 0) {
+      const v = noise(cfg.seed + 1, k);
+      session.endEpoch({ loss: v, val_loss: v < 0.1 ? Number.NaN : 1 + v });
+    }
+  }
+  return trace;
+}
+
+describe('checkpoint and resume (pure)', () => {
+  test('property: stopping at any iteration and resuming from JSON gives exactly the uninterrupted trajectory', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ total: fc.integer({ min: 1, max: 40 }), epochEvery: fc.integer({ min: 2, max: 7 }), seed: fc.integer({ min: 0, max: 1000 }) }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (cfg, where) => {
+          const stop = Math.floor(where * cfg.total);
+          const straight = build();
+          const expected = drive(straight, cfg, 0, cfg.total);
+
+          const first = build();
+          const head = drive(first, cfg, 0, stop);
+          const saved = JSON.stringify(first.state());
+          first.dispose();
+          const second = build();
+          second.restore(JSON.parse(saved));
+          const tail = drive(second, cfg, stop, cfg.total);
+
+          expect([...head, ...tail]).toEqual(expected);
+          expect(second.state()).toEqual(straight.state());
+          for (const [name, p] of straight.params) expect(second.param(name).history).toEqual(p.history);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

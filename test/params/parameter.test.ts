@@ -1,0 +1,214 @@
+import fc from 'fast-check';
+import { Subject } from 'rxjs';
+import { describe, expect, test } from 'vitest';
+import { TrainingClock } from '../../src/clock/index.js';
+import { HyperscheduleError } from '../../src/errors.js';
+import { combine, param, positiveInteger } from '../../src/params/index.js';
+import { TrainingSignals, type NonFiniteReport, type RejectionReport } from '../../src/signals/index.js';
+import { fnSchedule, inverse, summing } from './fixtures.js';
+
+describe('schedule-driven parameters', () => {
+  test('value follows the schedule at each synced clock time; history holds the change points', () => {
+    const lr = param('lr', { schedule: inverse('step') }, { domain: 'positive' });
+    const clock = new TrainingClock();
+    expect(lr.value).toBe(0.1);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(1);
+      lr.sync(clock);
+      lr.sync(clock); // idempotent
+    }
+    expect(lr.value).toBeCloseTo(0.1 / 4, 15);
+    expect(lr.history.map((p) => p.step)).toEqual([0, 1, 2, 3]);
+    expect(lr.history.map((p) => p.value)).toEqual([0, 1, 2, 3].map((t) => 0.1 / (1 + t)));
+  });
+
+  test('epoch-unit schedules read fractional epochs from the clock', () => {
+    const lr = param('lr', { schedule: fnSchedule('lin', 'epoch', (e) => 1 - e / 10) });
+    const clock = new TrainingClock({ samplesPerEpoch: 100 });
+    clock.advance(25);
+    lr.sync(clock);
+    expect(lr.value).toBeCloseTo(0.975, 12);
+  });
+
+  test('value$ emits the current value then each change', () => {
+    const p = param('m', { initial: 0.9 }, { domain: 'unitInterval' });
+    const seen: number[] = [];
+    p.value$.subscribe((v) => seen.push(v));
+    p.set(0.8);
+    p.set(0.8);
+    p.set(2); // refused
+    expect(seen).toEqual([0.9, 0.8]);
+  });
+});
+
+describe('validation', () => {
+  test('property: the value is always the last candidate the domain accepted; refusals are reported', () => {
+    const candidate = fc.oneof(
+      fc.double({ min: -2, max: 2, noNaN: true }),
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, 1),
+    );
+    fc.assert(
+      fc.property(fc.array(candidate, { maxLength: 40 }), (candidates) => {
+        const p = param('beta', { initial: 0.5 }, { domain: 'unitInterval' });
+        const rejected: RejectionReport[] = [];
+        p.rejected$.subscribe((r) => rejected.push(r));
+        let expected = 0.5;
+        let refusals = 0;
+        for (const c of candidates) {
+          const ok = p.set(c);
+          const valid = Number.isFinite(c) && c >= 0 && c < 1;
+          expect(ok).toBe(valid);
+          if (valid) expected = c;
+          else refusals += 1;
+          expect(p.value).toBe(expected);
+        }
+        expect(rejected).toHaveLength(refusals);
+        for (const r of rejected) expect(r.kept).toBeGreaterThanOrEqual(0);
+      }),
+    );
+  });
+
+  test('a NaN from a schedule keeps the last good value', () => {
+    const p = param('lr', { schedule: fnSchedule('bad', 'step', (t) => (t === 2 ? Number.NaN : 1 / (t + 1))) }, { domain: 'positive' });
+    const rejected: RejectionReport[] = [];
+    p.rejected$.subscribe((r) => rejected.push(r));
+    const clock = new TrainingClock();
+    clock.advance(1);
+    p.sync(clock);
+    clock.advance(1);
+    p.sync(clock);
+    expect(p.value).toBe(0.5);
+    expect(rejected).toEqual([{ param: 'lr', candidate: Number.NaN, reason: 'non-finite candidate NaN', kept: 0.5, step: 2, origin: 'schedule' }]);
+  });
+
+  test('batch sizes are rounded and capped by positiveInteger', () => {
+    const bs = param('batchSize', { schedule: fnSchedule('grow', 'epoch', (e) => 32 * 3 ** e) }, { domain: positiveInteger({ max: 512 }) });
+    const clock = new TrainingClock({ samplesPerEpoch: 10 });
+    const values: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      bs.sync(clock);
+      values.push(bs.value);
+      clock.advance(5); // half an epoch
+    }
+    expect(values).toEqual([32, Math.round(32 * Math.sqrt(3)), 96, Math.round(96 * Math.sqrt(3))]);
+    clock.advance(50);
+    bs.sync(clock);
+    expect(bs.value).toBe(512);
+  });
+
+  test('bad configuration throws HyperscheduleError naming the field', () => {
+    expect(() => param('lr', { initial: 0 }, { domain: 'positive' })).toThrow(/lr \(initial value\): got 0, expected a number > 0/);
+    expect(() => param('lr', { initial: 1 }, { domain: 'nope' as never })).toThrow(/lr.domain/);
+    expect(() => param('', { initial: 1 })).toThrow(HyperscheduleError);
+    expect(() => param('x', {} as never)).toThrow(/x.driver/);
+    expect(() => param('x', { initial: 1, schedule: inverse() } as never)).toThrow(/exactly one/);
+    expect(() => param('x', { schedule: inverse() }).set(1)).toThrow(/x.set/);
+    expect(() => positiveInteger({ max: 0 })).toThrow(/positiveInteger.max/);
+  });
+});
+
+describe('controller-driven parameters', () => {
+  test('a bound controller moves the value; NaN input is skipped and reported', () => {
+    const { controller, input } = summing();
+    const p = param('k', { controller }, { domain: 'positive' });
+    const signals = new TrainingSignals();
+    const clock = new TrainingClock();
+    const reports: NonFiniteReport[] = [];
+    signals.nonFinite$.subscribe((r) => reports.push(r));
+    input.next(5); // not bound yet: ignored
+    expect(p.value).toBe(1);
+    const unbind = p.bind({ signals, now: () => clock.snapshot() });
+    clock.advance(1);
+    input.next(2);
+    expect(p.value).toBe(3);
+    input.next(Number.NaN);
+    expect(p.value).toBe(3);
+    expect(reports.map((r) => [r.source, r.action])).toEqual([['controller:k', 'kept-value']]);
+    expect(p.state()).toEqual({ value: 3, step: 1, history: [{ step: 0, value: 1 }, { step: 1, value: 3 }], controller: { sum: 3 } });
+    unbind();
+    input.next(1);
+    expect(p.value).toBe(3);
+  });
+
+  test('a refused controller value does not commit the controller state', () => {
+    const { controller, input } = summing();
+    const p = param('k', { controller }, { domain: 'positive' });
+    p.bind({ signals: new TrainingSignals(), now: () => new TrainingClock().snapshot() });
+    input.next(-5); // 1 - 5 = -4: refused
+    expect(p.value).toBe(1);
+    expect(p.controllerStateValue).toEqual({ sum: 1 });
+    input.next(1);
+    expect(p.value).toBe(2);
+  });
+
+  test('state/restore resumes the controller and history exactly', () => {
+    const a = summing();
+    const p = param('k', { controller: a.controller });
+    p.bind({ signals: new TrainingSignals(), now: () => new TrainingClock().snapshot() });
+    a.input.next(2);
+    const saved = JSON.parse(JSON.stringify(p.state()));
+    const b = summing();
+    const q = param('k', { controller: b.controller });
+    q.bind({ signals: new TrainingSignals(), now: () => new TrainingClock().snapshot() });
+    q.restore(saved);
+    a.input.next(4);
+    b.input.next(4);
+    expect(q.state()).toEqual(p.state());
+    expect(() => q.restore({ ...saved, controller: { sum: 'x' } })).toThrow(/bad summing state/);
+    expect(() => q.restore({ ...saved, value: Number.NaN })).toThrow(HyperscheduleError);
+    expect(() => q.restore({ ...saved, history: 'x' })).toThrow(/k.history/);
+  });
+});
+
+describe('combinations', () => {
+  test('a schedule times a controller factor: both move the product; sources restore with it', () => {
+    const f = summing(new Subject<number>());
+    const base = param('lr.base', { schedule: inverse('step') });
+    const factor = param('lr.factor', { controller: f.controller });
+    const lr = base.times(factor, 'lr');
+    const signals = new TrainingSignals();
+    const clock = new TrainingClock();
+    lr.bind({ signals, now: () => clock.snapshot() });
+    expect(lr.value).toBeCloseTo(0.1, 15);
+    clock.advance(1);
+    lr.sync(clock);
+    expect(lr.value).toBeCloseTo(0.05, 15);
+    f.input.next(-0.5); // factor 1 -> 0.5
+    expect(lr.value).toBeCloseTo(0.025, 15);
+    expect(lr.history).toEqual([{ step: 0, value: 0.1 }, { step: 1, value: 0.025 }]); // same step: later value wins
+    const saved = JSON.parse(JSON.stringify(lr.state()));
+    const g = summing(new Subject<number>());
+    const again = param('lr.base', { schedule: inverse('step') }).times(param('lr.factor', { controller: g.controller }), 'lr');
+    again.restore(saved);
+    expect(again.value).toBe(lr.value);
+    expect(again.sources[1]!.controllerStateValue).toEqual({ sum: 0.5 });
+  });
+
+  test('combine applies any function and validates the result', () => {
+    const a = param('a', { initial: 2 });
+    const b = param('b', { initial: 3 });
+    const diff = combine('diff', [a, b, 1], (x, y, z) => x - y + z, { domain: 'nonNegative' });
+    expect(diff.value).toBe(0);
+    const rejected: RejectionReport[] = [];
+    diff.rejected$.subscribe((r) => rejected.push(r));
+    b.set(10);
+    expect(diff.value).toBe(0);
+    expect(rejected[0]!.origin).toBe('combine');
+    a.set(20);
+    expect(diff.value).toBe(11);
+    expect(diff.describe()).toEqual({
+      name: 'diff', kind: 'combined', domain: 'nonNegative', value: 11,
+      sources: [
+        { name: 'a', kind: 'manual', domain: 'finite', value: 20 },
+        { name: 'b', kind: 'manual', domain: 'finite', value: 10 },
+        1,
+      ],
+    });
+  });
+
+  test('historyLimit keeps the most recent points', () => {
+    const p = param('x', { initial: 0 }, { historyLimit: 3 });
+    for (let i = 1; i <= 5; i++) p.set(i, i);
+    expect(p.history).toEqual([{ step: 3, value: 3 }, { step: 4, value: 4 }, { step: 5, value: 5 }]);
+  });
+});

@@ -1,0 +1,68 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import * as api from '../../../src/schedules/index.js';
+
+// Every `@example` in the family sources is run; a line `expr; // value` must evaluate to value
+// (within 1e-6 relative when the comment says "approx."). Keeps the docs honest.
+const dir = new URL('../../../src/schedules/families/', import.meta.url);
+const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'family.ts');
+
+interface Example { file: string; code: string }
+const examples: Example[] = files.flatMap((file) => {
+  const text = readFileSync(new URL(file, dir), 'utf8');
+  return [...text.matchAll(/@example\n \* ```ts\n([\s\S]*?) \* ```/g)].map((m) => ({
+    file,
+    code: m[1]!.split('\n').map((line) => line.replace(/^ \* ?/, '')).join('\n'),
+  }));
+});
+
+function approxEqual(actual: unknown, expected: unknown, rel: number): boolean {
+  if (typeof expected === 'number') return typeof actual === 'number' && Math.abs(actual - expected) <= rel * Math.abs(expected) + 1e-15;
+  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => approxEqual(actual[i], e, rel));
+  if (typeof expected === 'object' && expected !== null) {
+    return typeof actual === 'object' && actual !== null
+      && Object.keys(expected).every((k) => approxEqual((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], rel));
+  }
+  return Object.is(actual, expected);
+}
+
+function instrument(code: string): { body: string; checks: number } {
+  let checks = 0;
+  const lines = code.split('\n').filter((line) => !/^\s*import\b/.test(line)).map((line) => {
+    const m = /^(?!\s*(?:const|let|type|for|if)\b)(.*?);\s*\/\/\s*(.+)$/.exec(line);
+    if (!m) return line;
+    let expected = m[2]!.trim();
+    const approx = /approx\./.test(expected);
+    expected = expected.replace(/\s*\(approx\.\)/g, '').replace(/\s*\(.*\)\s*$/, '');
+    if (/^e\.g\.|\.\.\./.test(expected)) return line;
+    checks++;
+    return `__check(${JSON.stringify(line.trim())}, () => (${m[1]}), () => (${expected}), ${approx ? 1e-6 : 1e-12});`;
+  });
+  return { body: lines.join('\n'), checks };
+}
+
+describe('TSDoc examples of the families', () => {
+  it('found examples in every family file, with checkable results', () => {
+    expect(examples.length).toBeGreaterThan(40);
+    expect(new Set(examples.map((e) => e.file)).size).toBe(files.length);
+    expect(examples.reduce((n, e) => n + instrument(e.code).checks, 0)).toBeGreaterThan(50);
+  });
+
+  it.each(examples.map((e, i) => [`${e.file} #${i}`, e] as const))('%s', (_name, example) => {
+    const { body } = instrument(example.code);
+    const js = ts.transpileModule(body, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+    const failures: string[] = [];
+    const check = (line: string, actual: () => unknown, expected: () => unknown, rel: number): void => {
+      const a = actual();
+      const e = expected();
+      if (!approxEqual(a, e, rel)) failures.push(`${line}\n  got ${JSON.stringify(a)}`);
+    };
+    const scope = { ...api, run: { epochs: 100, stepsPerEpoch: 88 } };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    new Function('__scope', '__check', `const { ${Object.keys(scope).join(', ')} } = __scope;\n${js}`)(scope, check);
+    api.unregisterLambda('halving');
+    api.unregisterLambda('double');
+    expect(failures).toEqual([]);
+  });
+});
