@@ -226,9 +226,10 @@ export function vitParamLayout(c: ViTConfig): ParamSpec[] {
   for (let i = 0; i < c.layers; i++) {
     specs.push(
       ...norm(`blocks.${i}.norm1`),
-      // q, k and v of the reference as one [D, 3D] projection: same count, one matmul instead of 3.
-      ...lin(`blocks.${i}.attn.qkv`, d, 3 * d),
-      ...lin(`blocks.${i}.attn.proj`, d, d),
+      ...lin(`blocks.${i}.attn.q`, d, d),
+      ...lin(`blocks.${i}.attn.k`, d, d),
+      ...lin(`blocks.${i}.attn.v`, d, d),
+      ...lin(`blocks.${i}.attn.o`, d, d),
       ...norm(`blocks.${i}.norm2`),
       ...lin(`blocks.${i}.mlp.fc1`, d, c.mlpHidden),
       ...lin(`blocks.${i}.mlp.fc2`, c.mlpHidden, d),
@@ -315,10 +316,14 @@ export function createViT(
       const attnOut = selfAttention(
         attnIn,
         {
-          qkvWeight: v(`${p}.attn.qkv.weight`),
-          qkvBias: v(`${p}.attn.qkv.bias`),
-          projWeight: v(`${p}.attn.proj.weight`),
-          projBias: v(`${p}.attn.proj.bias`),
+          qWeight: v(`${p}.attn.q.weight`),
+          qBias: v(`${p}.attn.q.bias`),
+          kWeight: v(`${p}.attn.k.weight`),
+          kBias: v(`${p}.attn.k.bias`),
+          vWeight: v(`${p}.attn.v.weight`),
+          vBias: v(`${p}.attn.v.bias`),
+          oWeight: v(`${p}.attn.o.weight`),
+          oBias: v(`${p}.attn.o.bias`),
         },
         { batch: b, tokens, heads: config.heads, scale },
       );

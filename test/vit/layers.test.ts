@@ -76,32 +76,27 @@ describe('custom-gradient layers match autodiff of the plain formulas', () => {
     const [b, t, d, h] = [2, 5, 12, 3];
     const dh = d / h;
     const scale = Math.sqrt(d);
-    const ref = (x: tf.Tensor, wqkv: tf.Tensor, bqkv: tf.Tensor, wo: tf.Tensor, bo: tf.Tensor) => {
-      const qkv = tf.add(tf.matMul(x as tf.Tensor2D, wqkv as tf.Tensor2D), bqkv); // [B*T, 3D]
+    const ref = (x: tf.Tensor, ...p: tf.Tensor[]) => {
+      const [wq, bq, wk, bk, wv, bv, wo, bo] = p as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
+      const proj = (w: tf.Tensor2D, bias: tf.Tensor1D) => tf.add(tf.matMul(x as tf.Tensor2D, w), bias) as tf.Tensor2D;
+      const [Q, K, V] = [proj(wq, bq), proj(wk, bk), proj(wv, bv)];
       const outs: tf.Tensor[] = [];
       for (let bi = 0; bi < b; bi++) {
         const heads: tf.Tensor[] = [];
         for (let hi = 0; hi < h; hi++) {
-          const q = tf.slice(qkv, [bi * t, hi * dh], [t, dh]) as tf.Tensor2D;
-          const k = tf.slice(qkv, [bi * t, d + hi * dh], [t, dh]) as tf.Tensor2D;
-          const v = tf.slice(qkv, [bi * t, 2 * d + hi * dh], [t, dh]) as tf.Tensor2D;
-          heads.push(tf.matMul(tf.softmax(tf.div(tf.matMul(q, k, false, true), scale)), v));
+          const cut = (m: tf.Tensor2D) => tf.slice(m, [bi * t, hi * dh], [t, dh]) as tf.Tensor2D;
+          heads.push(tf.matMul(tf.softmax(tf.div(tf.matMul(cut(Q), cut(K), false, true), scale)), cut(V)));
         }
         outs.push(tf.concat(heads, 1));
       }
-      return tf.add(tf.matMul(tf.concat(outs, 0) as tf.Tensor2D, wo as tf.Tensor2D), bo);
+      return tf.add(tf.matMul(tf.concat(outs, 0) as tf.Tensor2D, wo), bo);
     };
-    compare(
-      (x, wqkv, bqkv, wo, bo) =>
-        selfAttention(
-          x as tf.Tensor2D,
-          { qkvWeight: wqkv as tf.Tensor2D, qkvBias: bqkv as tf.Tensor1D, projWeight: wo as tf.Tensor2D, projBias: bo as tf.Tensor1D },
-          { batch: b, tokens: t, heads: h, scale },
-        ),
-      (x, wqkv, bqkv, wo, bo) => ref(x!, wqkv!, bqkv!, wo!, bo!),
-      [rand([b * t, d], 10), tf.mul(rand([d, 3 * d], 11), 0.5), rand([3 * d], 12), rand([d, d], 13), rand([d], 14)],
-      2e-4,
-    );
+    const ours = (x: tf.Tensor, ...p: tf.Tensor[]) => {
+      const [qWeight, qBias, kWeight, kBias, vWeight, vBias, oWeight, oBias] = p as [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
+      return selfAttention(x as tf.Tensor2D, { qWeight, qBias, kWeight, kBias, vWeight, vBias, oWeight, oBias }, { batch: b, tokens: t, heads: h, scale });
+    };
+    const params = [0, 1, 2, 3].flatMap((i) => [tf.mul(rand([d, d], 20 + i), 0.7), rand([d], 30 + i)]);
+    compare((x, ...p) => ours(x!, ...p), (x, ...p) => ref(x!, ...p), [rand([b * t, d], 10), ...params], 2e-4);
   });
 
   it('patchify cuts row-major p x p patches with features ordered (row, column, channel)', () => {

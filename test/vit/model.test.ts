@@ -58,7 +58,7 @@ describe('ViT presets and parameter layout', () => {
   it('initialises like PyTorch: Linear U(+-1/sqrt(fan_in)), embeddings N(0, 1), LayerNorm 1/0', () => {
     const vit = createViT('small', 3);
     const get = (name: string) => vit.params.find((p) => p.name === name)!.variable.dataSync();
-    const w = get('blocks.0.attn.qkv.weight');
+    const w = get('blocks.0.attn.q.weight');
     const bound = 1 / Math.sqrt(192);
     const maxAbs = w.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     expect(maxAbs).toBeLessThanOrEqual(bound);
