@@ -19,3 +19,4 @@ export * from './params/index.js';
 export * from './controllers/index.js';
 export * from './optimizers/index.js';
 export * from './integrations/index.js';
+export * from './training/index.js';

@@ -189,6 +189,9 @@ export function timeIn(state: ClockState, unit: TimeUnit, run: ClockRun = {}): n
       return clockEpoch(state);
     case 'progress': {
       const progress = clockProgress(state, run);
+      // Before anything happened progress is 0 whatever the run length (the fit callback learns
+      // the length only when training starts).
+      if (progress === undefined && state.step === 0 && state.samples === 0 && state.epochsCompleted === 0) return 0;
       if (progress === undefined) {
         throw new HyperscheduleError('clock.run', run, 'a run length (totalSteps, epochs or totalSamples) to measure progress');
       }

@@ -14,7 +14,15 @@ export interface GradientOf {
   readonly tensor: tf.Tensor;
 }
 
-/** What to measure in one batched read (see {@link readUpdateStats}). */
+/**
+ * What to measure in one batched read (see {@link readUpdateStats}).
+ *
+ * @example
+ * ```ts
+ * import type { StatsRequest } from './device-stats.js';
+ * const r: StatsRequest = { finite: true, gradNorms: false };
+ * ```
+ */
 export interface StatsRequest {
   /** Check every gradient for NaN/±Infinity. */
   readonly finite: boolean;
@@ -31,6 +39,12 @@ export interface StatsRequest {
 /**
  * The numbers one batched read returned. Squared norms are summed on the host in float64, so the
  * global norm is `sqrt(sum(squares))`.
+ *
+ * @example
+ * ```ts
+ * import type { StatsResult } from './device-stats.js';
+ * const r: StatsResult = { nonFinite: {}, gradSquares: { w: 25 } };
+ * ```
  */
 export interface StatsResult {
   /** Variables whose gradient holds a NaN/±Infinity (value NaN). Empty when all are finite. */

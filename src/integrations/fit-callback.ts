@@ -47,7 +47,14 @@ export interface FitCallbackOptions<O extends tf.Optimizer = tf.Optimizer> exten
 
 /**
  * Callback functions in the shape of tfjs-layers' `CustomCallbackArgs`: pass the object as
- * `callbacks` to `model.fit` / `model.fitDataset` (alone, or in an array of such objects).
+ * `callbacks` to `model.fit` / `model.fitDataset` (alone, or in an array of such plain objects —
+ * tfjs does not mix them with `tf.callbacks.*` instances in one array).
+ *
+ * @example
+ * ```ts
+ * import { createSession, fitCallback, type FitCallbacks } from 'hyperschedule';
+ * const callbacks: FitCallbacks = fitCallback(createSession());
+ * ```
  */
 export interface FitCallbacks {
   onTrainBegin(logs?: Logs): Promise<void>;

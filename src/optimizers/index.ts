@@ -17,3 +17,5 @@ export { LiveOptimizer } from './live-optimizer.js';
 export type { OptimizerValue } from './hyperparameter.js';
 export { excludeBiasAndNorm, type WeightDecayExclusion } from './weight-decay-exclusion.js';
 export { driveTfOptimizer, stopDrivingTfOptimizer, type TfOptimizerDrive } from './tf-adapter.js';
+export { AdamS, type AdamSOptions } from './adams.js';
+export { SGDS } from './sgds.js';

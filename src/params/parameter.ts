@@ -124,7 +124,17 @@ export interface ParamDescription {
   readonly sources?: readonly (ParamDescription | number)[];
 }
 
-/** How a bound parameter reaches its session: the signals hub and the current clock. */
+/**
+ * How a bound parameter reaches its session: the signals hub and the current clock.
+ *
+ * @example
+ * ```ts
+ * import { param, TrainingClock, TrainingSignals, type ParamBinding } from 'hyperschedule';
+ * const clock = new TrainingClock();
+ * const binding: ParamBinding = { signals: new TrainingSignals(), now: () => clock.snapshot() };
+ * param('lr', { initial: 0.1 }).bind(binding);
+ * ```
+ */
 export interface ParamBinding {
   readonly signals: TrainingSignals;
   readonly now: () => ClockSnapshot;

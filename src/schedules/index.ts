@@ -5,3 +5,4 @@ export * from './json.js';
 export * from './combinators/index.js';
 export * from './families/index.js';
 export * from './torch/index.js';
+export * from './batch/index.js';

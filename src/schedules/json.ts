@@ -1,12 +1,13 @@
 import { HyperscheduleError } from '../errors.js';
 import type { ScheduleCodec } from './codec.js';
+import { BATCH_CODECS } from './batch/index.js';
 import { COMBINATOR_CODECS } from './combinators/index.js';
 import type { RunLength } from './duration.js';
 import { FAMILY_CODECS } from './families/index.js';
 import type { Schedule, ScheduleSpec } from './schedule.js';
 
 const CODECS: ReadonlyMap<string, ScheduleCodec> = new Map(
-  [...FAMILY_CODECS, ...COMBINATOR_CODECS].map((codec) => [codec.type, codec]),
+  [...FAMILY_CODECS, ...COMBINATOR_CODECS, ...BATCH_CODECS].map((codec) => [codec.type, codec]),
 );
 
 /**

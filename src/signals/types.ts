@@ -27,7 +27,15 @@ export type StatKind =
   | 'paramDeltaNorm'
   | 'paramDeltaNorms';
 
-/** Every {@link StatKind}, in the order their streams fire within one update. */
+/**
+ * Every {@link StatKind}, in the order their streams fire within one update.
+ *
+ * @example
+ * ```ts
+ * import { STAT_KINDS } from 'hyperschedule';
+ * STAT_KINDS[0]; // 'loss'
+ * ```
+ */
 export const STAT_KINDS: readonly StatKind[] = [
   'loss',
   'gradNorm',

@@ -75,7 +75,8 @@ describe('TrainingClock', () => {
     const unknownSamples = advanceClock(initialClockState(), undefined);
     expect(() => timeIn(unknownSamples, 'sample')).toThrow(HyperscheduleError);
     expect(timeIn(unknownSamples, 'step')).toBe(1);
-    expect(() => timeIn(initialClockState(), 'progress')).toThrow(/clock.run/);
+    expect(timeIn(initialClockState(), 'progress')).toBe(0); // nothing happened yet: 0 whatever the length
+    expect(() => timeIn(advanceClock(initialClockState(), 1), 'progress')).toThrow(/clock.run/);
     expect(() => advanceClock(initialClockState(), 2.5)).toThrow(/batchSize: got 2.5/);
   });
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BEYOND_LR_CODECS } from '../../src/controllers/beyond-lr.js';
-import { batchSizeSchedule } from '../../src/controllers/batch-size.js';
-import { batchScalingFactor, scaleLrForBatch } from '../../src/controllers/batch-lr-scaling.js';
-import { batchForDecay, increaseBatchInsteadOfDecay } from '../../src/controllers/increase-batch.js';
+import { BATCH_CODECS as BEYOND_LR_CODECS } from '../../src/schedules/batch/index.js';
+import { batchSizeSchedule } from '../../src/schedules/batch/batch-size.js';
+import { batchScalingFactor, scaleLrForBatch } from '../../src/schedules/batch/batch-lr-scaling.js';
+import { batchForDecay, increaseBatchInsteadOfDecay } from '../../src/schedules/batch/increase-batch.js';
 import { HyperscheduleError } from '../../src/errors.js';
 import { scheduledBatches } from '../../src/integrations/batcher.js';
 import { createSession } from '../../src/integrations/session.js';

@@ -19,6 +19,15 @@ const curvature: Controller<{ beta: number }, { ratio: number; lr: number }> = {
   value: (s) => s.beta,
 };
 
+/** tfjs 4.22's setMomentum does not refresh the scalar the update multiplies by; do it here. */
+function setMomentum(o: tf.MomentumOptimizer, value: number): void {
+  const s = o as unknown as { momentum: number; m?: tf.Scalar };
+  if (s.momentum === value && s.m && !s.m.isDisposed) return;
+  s.momentum = value;
+  s.m?.dispose();
+  s.m = tf.keep(tf.scalar(value));
+}
+
 const INIT_W = [0.3, -0.2, 0.5, 0.1, -0.4, 0.2];
 const X = [[1, 0.5, -1], [0.2, -0.3, 0.8], [-0.5, 1, 0.4], [0.9, 0.1, -0.2]];
 const Y = [[1, 0], [0, 1], [1, 1], [0.5, -0.5]];
@@ -32,18 +41,18 @@ interface Run {
 }
 
 /** A fresh run with the same structure every time (different initial values when `scramble`). */
-function build(scramble = false): Run {
+function build(scramble = false, prefix = 'ckpt'): Run {
   const lr = param('lr.base', { schedule: inverse('step') }).times(0.5, 'lr');
   const momentum = param('momentum', { controller: curvature }, { domain: 'unitInterval' });
   const session = createSession({ params: [lr, momentum], batchSize: X.length });
-  const w = tf.variable(tf.tensor2d(scramble ? INIT_W.map((v) => -v) : INIT_W, [3, 2]), true, 'ckpt_w');
-  const b = tf.variable(tf.zeros([2]), true, 'ckpt_b');
+  const w = tf.variable(tf.tensor2d(scramble ? INIT_W.map((v) => -v) : INIT_W, [3, 2]), true, `${prefix}_w`);
+  const b = tf.variable(tf.zeros([2]), true, `${prefix}_b`);
   const x = tf.tensor2d(X);
   const y = tf.tensor2d(Y);
   const optimizer = hook(tf.train.momentum(0.1, 0.5), session, {
     apply: (o, s) => {
       o.setLearningRate(s.param('lr').value);
-      o.setMomentum(s.param('momentum').value);
+      setMomentum(o, s.param('momentum').value);
     },
   });
   const loss = () => tf.tidy(() => tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, w), b)).asScalar());
@@ -109,6 +118,24 @@ describe('checkpoint and resume with tfjs', () => {
     await restoreCheckpoint(withoutHook, { session: second.session, optimizer: second.optimizer, variables: second.vars });
     for (let k = 4; k < TOTAL; k++) second.step();
     expect(finish(second).histories).not.toEqual(expected.histories);
+    second.dispose();
+  });
+
+  test('carried gradients follow the variables by position when a rebuilt model has new names', async () => {
+    const first = build(false, 'old');
+    for (let k = 0; k < 3; k++) first.step();
+    const checkpoint = JSON.parse(JSON.stringify(await saveCheckpoint({ session: first.session, optimizer: first.optimizer, variables: first.vars })));
+    const second = build(true, 'new');
+    await restoreCheckpoint(checkpoint, { session: second.session, optimizer: second.optimizer, variables: second.vars });
+    const seen: UpdateSignal[] = [];
+    second.session.signals.updates(['gradDeltaNorm', 'paramDeltaNorm']).subscribe((u) => seen.push(u));
+    first.session.signals.updates(['gradDeltaNorm', 'paramDeltaNorm']).subscribe((u) => seen.push(u));
+    second.step();
+    first.step();
+    expect(seen[0]!.gradDeltaNorms).toEqual({ new_w: expect.any(Number), new_b: expect.any(Number) });
+    expect(seen[0]!.gradDeltaNorm).toBe(seen[1]!.gradDeltaNorm);
+    expect(seen[0]!.paramDeltaNorm).toBe(seen[1]!.paramDeltaNorm);
+    first.dispose();
     second.dispose();
   });
 

@@ -22,7 +22,10 @@ const grad = (w: number, xb: number[], yb: number[]): number => xb.reduce((s, x,
 describe('model.fit callback', () => {
   test('every batch uses the scheduled learning rate (checked from the weight updates); clock and signals follow', async () => {
     const lr = param('lr', { schedule: inverse('step') }, { domain: 'positive' });
-    const session = createSession({ params: [lr] });
+    // A progress schedule works without a run length: the callback learns `epochs` from tfjs.
+    const decay = param('decay', { schedule: fnSchedule('lin', 'progress', (p) => 1 - p) });
+    const session = createSession({ params: [lr, decay] });
+    const decays: number[] = [];
     const model = linearModel();
     const updates: UpdateSignal[] = [];
     const epochMetrics: Record<string, number>[] = [];
@@ -35,11 +38,12 @@ describe('model.fit callback', () => {
     await model.fit(x, y, {
       epochs: 2, batchSize: 4, shuffle: false, verbose: 0,
       callbacks: [
-        fitCallback(session, { model, apply: (o) => (o as tf.SGDOptimizer).setLearningRate(lr.value) }),
+        fitCallback(session, { model, apply: (o) => { (o as tf.SGDOptimizer).setLearningRate(lr.value); decays.push(decay.value); } }),
         { onBatchEnd: async () => { weights.push(kernel(model)); } },
       ],
     });
     expect(updates).toHaveLength(8);
+    decays.forEach((d, k) => expect(d).toBeCloseTo(1 - k / 8, 12)); // progress = epoch / 2 epochs
     for (let k = 0; k < 8; k++) {
       const b = k % 4;
       const g = grad(weights[k]!, xsArr.slice(4 * b, 4 * b + 4), ysArr.slice(4 * b, 4 * b + 4));

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { BATCH_CODECS } from '../../src/schedules/batch/index.js';
 import { describe, expect, it } from 'vitest';
 import {
   COMBINATOR_CODECS, HyperscheduleError, constant, fromJSON, linear, registerLambda, scheduleTypes, sequence, warmup,
@@ -98,6 +99,7 @@ const FAMILY_ARGS: Record<string, (unit: TimeUnit) => fc.Arbitrary<Args>> = {
 /** Families that wrap a child schedule: generated with the combinators. */
 const WRAPPING_FAMILIES = ['withNoise'];
 const COMBINATOR_TYPES = COMBINATOR_CODECS.map((c) => c.type);
+const BATCH_TYPES = BATCH_CODECS.map((c) => c.type);
 
 /** Nested specs of one unit: families at the leaves, every combinator in between. */
 function specs(unit: TimeUnit): fc.Arbitrary<Spec> {
@@ -130,8 +132,18 @@ function specs(unit: TimeUnit): fc.Arbitrary<Spec> {
         pct: num(0.01, 1), std: num(0.1, 2), seed: int(-1e9, 1e9), noiseType: fc.constantFrom('normal', 'uniform'),
         range: fc.tuple(int(0, 100), fc.option(int(1, 100), { nil: undefined })).map(([a, len]): JsonValue => (len === undefined ? [a] : [a, a + len])),
       })).map(([schedule, args]): Spec => ({ type: 'withNoise', schedule, ...args })),
+      batchSize: fc.tuple(child, int(1, 4), int(1, 8), int(0, 100), fc.constantFrom('round', 'floor', 'ceil'))
+        .map(([schedule, multipleOf, lo, width, round]): Spec => ({
+          type: 'batchSize', schedule, multipleOf, min: lo * multipleOf, max: (lo + width) * multipleOf, round,
+        })),
+      batchScaledLr: fc.tuple(child, child, int(1, 512), fc.constantFrom('linear', 'sqrt', 'none'))
+        .map(([lr, batch, baseBatch, rule]): Spec => ({
+          type: 'batchScaledLr', lr, baseBatch, rule, batchSize: { type: 'batchSize', schedule: batch, min: 1, max: 1024 },
+        })),
+      batchForDecay: fc.tuple(child, int(1, 256), num(1e-3, 1))
+        .map(([lr, baseBatch, referenceLr]): Spec => ({ type: 'batchForDecay', lr, baseBatch, referenceLr })),
     };
-    return { node: fc.oneof({ depthSize: 'small', maxDepth: 4 }, leaves, ...[...COMBINATOR_TYPES, ...WRAPPING_FAMILIES].map((t) => nodes[t]!)) };
+    return { node: fc.oneof({ depthSize: 'small', maxDepth: 4 }, leaves, ...[...COMBINATOR_TYPES, ...WRAPPING_FAMILIES, ...BATCH_TYPES].map((t) => nodes[t]!)) };
   });
   return node;
 }
@@ -154,7 +166,7 @@ const TIMES = [0, 0.5, 1, 2.5, 7, 10, 19.99, 20, 33, 50, 99, 100, 101, 150, 199.
 
 describe('JSON round trip', () => {
   it('has a spec generator for every registered schedule type', () => {
-    expect([...Object.keys(FAMILY_ARGS), ...WRAPPING_FAMILIES, ...COMBINATOR_TYPES].sort()).toEqual(scheduleTypes());
+    expect([...Object.keys(FAMILY_ARGS), ...WRAPPING_FAMILIES, ...COMBINATOR_TYPES, ...BATCH_TYPES].sort()).toEqual(scheduleTypes());
   });
 
   it('toJSON -> JSON text -> fromJSON gives an equal schedule, for random nested specs of every type', () => {

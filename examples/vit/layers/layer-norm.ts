@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { withGradient } from './custom-grad.js';
 
-/** PyTorch's `nn.LayerNorm` default epsilon. */
+/**
+ * PyTorch's `nn.LayerNorm` default epsilon.
+ *
+ * @example
+ * ```ts
+ * import { LAYER_NORM_EPS } from './layer-norm.js';
+ * LAYER_NORM_EPS; // 1e-5
+ * ```
+ */
 export const LAYER_NORM_EPS = 1e-5;
 
 /**

@@ -4,15 +4,47 @@ import { basename, join, resolve } from 'node:path';
 import type { ImageDataset } from './dataset.js';
 import { DatasetError } from './errors.js';
 
-/** Side of a CIFAR-10 image in pixels. */
+/**
+ * Side of a CIFAR-10 image in pixels.
+ *
+ * @example
+ * ```ts
+ * import { CIFAR10_SIZE } from 'hyperschedule/node';
+ * CIFAR10_SIZE; // 32
+ * ```
+ */
 export const CIFAR10_SIZE = 32;
-/** Bytes per record of the binary format: one label byte, then 1024 R, 1024 G, 1024 B bytes. */
+/**
+ * Bytes per record of the binary format: one label byte, then 1024 R, 1024 G, 1024 B bytes.
+ *
+ * @example
+ * ```ts
+ * import { CIFAR10_RECORD_BYTES } from 'hyperschedule/node';
+ * CIFAR10_RECORD_BYTES; // 3073
+ * ```
+ */
 export const CIFAR10_RECORD_BYTES = 1 + 3 * CIFAR10_SIZE * CIFAR10_SIZE;
-/** Class names in label order (as in `batches.meta.txt`). */
+/**
+ * Class names in label order (as in `batches.meta.txt`).
+ *
+ * @example
+ * ```ts
+ * import { CIFAR10_CLASSES } from 'hyperschedule/node';
+ * CIFAR10_CLASSES[3]; // 'cat'
+ * ```
+ */
 export const CIFAR10_CLASSES: readonly string[] = [
   'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
 ];
-/** The official binary archive and its published size and MD5. */
+/**
+ * The official binary archive and its published size and MD5.
+ *
+ * @example
+ * ```ts
+ * import { CIFAR10_ARCHIVE } from 'hyperschedule/node';
+ * CIFAR10_ARCHIVE.md5; // 'c32a1d4ab5d03f1284b67883e8d87530'
+ * ```
+ */
 export const CIFAR10_ARCHIVE = {
   url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
   fileName: 'cifar-10-binary.tar.gz',
@@ -21,9 +53,25 @@ export const CIFAR10_ARCHIVE = {
   /** The folder the archive unpacks to. */
   folder: 'cifar-10-batches-bin',
 } as const;
-/** Training batch file names of the official format, in order. */
+/**
+ * Training batch file names of the official format, in order.
+ *
+ * @example
+ * ```ts
+ * import { CIFAR10_TRAIN_FILES } from 'hyperschedule/node';
+ * CIFAR10_TRAIN_FILES[0]; // 'data_batch_1.bin'
+ * ```
+ */
 export const CIFAR10_TRAIN_FILES: readonly string[] = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
-/** Test batch file name. */
+/**
+ * Test batch file name.
+ *
+ * @example
+ * ```ts
+ * import { CIFAR10_TEST_FILE } from 'hyperschedule/node';
+ * CIFAR10_TEST_FILE; // 'test_batch.bin'
+ * ```
+ */
 export const CIFAR10_TEST_FILE = 'test_batch.bin';
 
 /**

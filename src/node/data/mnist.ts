@@ -114,9 +114,9 @@ export async function loadMnistFallback(
 }
 
 function locateMnistPackage(): string {
-  // From this module (ESM) and from the working directory (also covers the CJS build, which has
-  // no import.meta.url).
-  const bases = [import.meta.url, join(process.cwd(), 'index.js')].filter((b): b is string => typeof b === 'string' && b !== '');
+  // Resolved from the working directory and from the entry script (no import.meta: this module is
+  // also built as CommonJS, where it does not exist).
+  const bases = [join(process.cwd(), 'index.js'), process.argv[1]].filter((b): b is string => typeof b === 'string' && b !== '');
   for (const base of bases) {
     try {
       const dir = dirname(createRequire(base).resolve('mnist/package.json'));

@@ -75,6 +75,9 @@ describe('cosineWarmRestarts', () => {
 
   it('with periodMult 1 and no peak decay is periodic with period `period`', () => {
     fc.assert(fc.property(value, value, intLength, fc.double({ min: 0, max: 1000, noNaN: true }), fc.integer({ min: 1, max: 10 }), (init, min, period, t, n) => {
+      // Right at a restart, float rounding of t + n*period can land on either side of the jump.
+      const phase = t % period;
+      fc.pre(phase > 1e-6 && period - phase > 1e-6);
       const s = cosineWarmRestarts({ init, min, period });
       expectClose(s.at(t + n * period), s.at(t), 0, 1e-9 * (Math.abs(init) + Math.abs(min)) + 1e-300);
     }));

@@ -1,14 +1,14 @@
-import { HyperscheduleError } from '../errors.js';
-import type { ScheduleCodec } from '../schedules/codec.js';
-import { assertSchedule, checkFields, checkSpecUnit, childSpec, decodeChild, specNumber } from '../schedules/combinators/common.js';
-import type { Schedule, ScheduleSpec } from '../schedules/schedule.js';
+import { HyperscheduleError } from '../../errors.js';
+import type { ScheduleCodec } from '../codec.js';
+import { assertSchedule, checkFields, checkSpecUnit, childSpec, decodeChild, specNumber } from '../combinators/common.js';
+import type { Schedule, ScheduleSpec } from '../schedule.js';
 import { batchSizeSchedule, type BatchRounding } from './batch-size.js';
 import { scaleLrForBatch } from './batch-lr-scaling.js';
 
 /**
  * The batch size that replaces a learning-rate decay: `baseBatch * referenceLr / lr.at(t)`
- * (real-valued; {@link increaseBatchInsteadOfDecay} rounds and caps it). A learning rate of 0
- * gives `Infinity` (capped later).
+ * (real-valued; {@link increaseBatchInsteadOfDecay} rounds and caps it), never above `maxBatch`
+ * (default `Number.MAX_SAFE_INTEGER`), so a learning rate that reaches 0 gives a finite value.
  *
  * @example
  * ```ts
@@ -17,7 +17,7 @@ import { scaleLrForBatch } from './batch-lr-scaling.js';
  * b.at(130); // 3200 (approx.: 128 * 25)
  * ```
  */
-export function batchForDecay(lr: Schedule, options: { baseBatch: number; referenceLr?: number }): Schedule {
+export function batchForDecay(lr: Schedule, options: { baseBatch: number; referenceLr?: number; maxBatch?: number }): Schedule {
   const child = assertSchedule(lr, 'batchForDecay.lr');
   const baseBatch = options?.baseBatch;
   if (typeof baseBatch !== 'number' || !Number.isInteger(baseBatch) || baseBatch < 1) {
@@ -27,15 +27,19 @@ export function batchForDecay(lr: Schedule, options: { baseBatch: number; refere
   if (typeof referenceLr !== 'number' || !Number.isFinite(referenceLr) || referenceLr <= 0) {
     throw new HyperscheduleError('batchForDecay.referenceLr', referenceLr, 'a finite number > 0 (defaults to lr.at(0), which must then be > 0)');
   }
+  const maxBatch = options.maxBatch ?? Number.MAX_SAFE_INTEGER;
+  if (typeof maxBatch !== 'number' || !Number.isFinite(maxBatch) || maxBatch < baseBatch) {
+    throw new HyperscheduleError('batchForDecay.maxBatch', maxBatch, `a finite number >= baseBatch (${baseBatch})`);
+  }
   const unit = child.unit;
   return Object.freeze({
     type: 'batchForDecay',
     unit,
     at(t: number): number {
       const eps = child.at(t);
-      return eps > 0 ? (baseBatch * referenceLr) / eps : Number.POSITIVE_INFINITY;
+      return eps > 0 ? Math.min(maxBatch, (baseBatch * referenceLr) / eps) : maxBatch;
     },
-    toJSON: (): ScheduleSpec => ({ type: 'batchForDecay', unit, baseBatch, referenceLr, lr: childSpec(child) }),
+    toJSON: (): ScheduleSpec => ({ type: 'batchForDecay', unit, baseBatch, referenceLr, maxBatch, lr: childSpec(child) }),
   });
 }
 
@@ -51,11 +55,16 @@ export function batchForDecay(lr: Schedule, options: { baseBatch: number; refere
 export const batchForDecayCodec: ScheduleCodec = {
   type: 'batchForDecay',
   decode(spec, ctx) {
-    checkFields(spec, ['lr', 'baseBatch', 'referenceLr']);
+    checkFields(spec, ['lr', 'baseBatch', 'referenceLr', 'maxBatch']);
     const lr = decodeChild(spec, 'lr', ctx.fromJSON);
     checkSpecUnit(spec, lr.unit);
     const referenceLr = specNumber(spec, 'referenceLr');
-    return batchForDecay(lr, { baseBatch: specNumber(spec, 'baseBatch') as number, ...(referenceLr !== undefined ? { referenceLr } : {}) });
+    const maxBatch = specNumber(spec, 'maxBatch');
+    return batchForDecay(lr, {
+      baseBatch: specNumber(spec, 'baseBatch') as number,
+      ...(referenceLr !== undefined ? { referenceLr } : {}),
+      ...(maxBatch !== undefined ? { maxBatch } : {}),
+    });
   },
 };
 

@@ -1,7 +1,7 @@
-import { HyperscheduleError } from '../errors.js';
-import type { ScheduleCodec } from '../schedules/codec.js';
-import { checkFields, checkSpecUnit, childSpec, decodeChild, sharedUnit, specNumber } from '../schedules/combinators/common.js';
-import type { Schedule, ScheduleSpec } from '../schedules/schedule.js';
+import { HyperscheduleError } from '../../errors.js';
+import type { ScheduleCodec } from '../codec.js';
+import { checkFields, checkSpecUnit, childSpec, decodeChild, sharedUnit, specNumber } from '../combinators/common.js';
+import type { Schedule, ScheduleSpec } from '../schedule.js';
 
 /**
  * How the learning rate follows a batch size B relative to `baseBatch`: `'linear'` multiplies it

@@ -1,7 +1,7 @@
-import { HyperscheduleError } from '../errors.js';
-import type { ScheduleCodec } from '../schedules/codec.js';
-import { assertSchedule, checkFields, checkSpecUnit, childSpec, decodeChild, specNumber } from '../schedules/combinators/common.js';
-import type { Schedule, ScheduleSpec } from '../schedules/schedule.js';
+import { HyperscheduleError } from '../../errors.js';
+import type { ScheduleCodec } from '../codec.js';
+import { assertSchedule, checkFields, checkSpecUnit, childSpec, decodeChild, specNumber } from '../combinators/common.js';
+import type { Schedule, ScheduleSpec } from '../schedule.js';
 
 /** How a real-valued schedule is turned into a whole batch size. */
 export type BatchRounding = 'round' | 'floor' | 'ceil';
