@@ -1,0 +1,382 @@
+/**
+ * The hyperparameter variants the study compares, as data. A variant's `build` turns the run's
+ * shape (peak LR, epochs, steps per epoch, stepping) into a {@link VariantSpec}: one JSON driver per
+ * hyperparameter — a hyperschedule schedule spec (with the PyTorch scheduler it came from, when it
+ * is one of the study's), or a controller. Sweeps and reports name variants; results record the
+ * resolved spec, so every curve in a report can be rebuilt with `fromJSON`.
+ */
+import {
+  constant,
+  cosine,
+  fromTorch,
+  increaseBatchInsteadOfDecay,
+  quantize,
+  resolveAdaptiveMomentumOptions,
+  sequence,
+  warmup,
+  type Schedule,
+  type ScheduleSpec,
+  type TorchSchedulerSpec,
+} from '../../src/index.js';
+import { HyperscheduleError } from '../../src/errors.js';
+import type { Stepping } from './config.js';
+
+/** The hyperparameters every run drives (AdamW's four and the batch size). */
+export const HPARAM_NAMES = ['lr', 'beta1', 'beta2', 'weightDecay', 'batchSize'] as const;
+
+/** One of {@link HPARAM_NAMES}. */
+export type HParamName = (typeof HPARAM_NAMES)[number];
+
+/**
+ * What drives one hyperparameter, as JSON:
+ * - `schedule`: a hyperschedule spec (`fromJSON`), and the PyTorch scheduler it replays if any;
+ * - `adaptiveMomentum`: beta1 from the adaptive heavy-ball rule (Sun et al. 2021) on the hook's
+ *   gradient/parameter-change norms, with AdamW's LR as gamma;
+ * - `scheduledWeightDecay`: AdamW's weight decay set to lambda / sqrt(mean second moment) each
+ *   update (Xie et al. 2023), from the gradient-norm signal.
+ *
+ * @example
+ * ```ts
+ * import type { HParamSpec } from './variants.js';
+ * const wd: HParamSpec = { kind: 'schedule', spec: { type: 'constant', value: 1e-4, unit: 'step' } };
+ * ```
+ */
+export type HParamSpec =
+  | { readonly kind: 'schedule'; readonly spec: ScheduleSpec; readonly torch?: TorchSchedulerSpec }
+  | { readonly kind: 'adaptiveMomentum'; readonly delta: number; readonly initial: number }
+  | { readonly kind: 'scheduledWeightDecay'; readonly lambda: number };
+
+/**
+ * A variant resolved for one run: a driver for every hyperparameter.
+ *
+ * @example
+ * ```ts
+ * import { buildVariant } from './variants.js';
+ * const spec = buildVariant('one-cycle', { peakLr: 5e-3, epochs: 10, stepping: 'epoch', stepsPerEpoch: 50, samplesPerEpoch: 3200, baseBatch: 64 });
+ * spec.hparams.beta1.kind; // 'schedule' (0.95 -> 0.85 -> 0.95)
+ * ```
+ */
+export interface VariantSpec {
+  readonly variant: string;
+  readonly hparams: Readonly<Record<HParamName, HParamSpec>>;
+}
+
+/**
+ * The shape of the run a variant is built for.
+ *
+ * @example
+ * ```ts
+ * import type { VariantContext } from './variants.js';
+ * const ctx: VariantContext = { peakLr: 2e-3, epochs: 100, stepping: 'epoch', stepsPerEpoch: 87, samplesPerEpoch: 45000, baseBatch: 512 };
+ * ```
+ */
+export interface VariantContext {
+  readonly peakLr: number;
+  readonly epochs: number;
+  readonly stepping: Stepping;
+  /** Updates per epoch at the base batch size (drop last). */
+  readonly stepsPerEpoch: number;
+  /** Training images per epoch. */
+  readonly samplesPerEpoch: number;
+  readonly baseBatch: number;
+  /** Warm-restarts period in epochs (default: a quarter of the run). */
+  readonly t0?: number;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly weightDecay?: number;
+}
+
+/**
+ * A named variant.
+ *
+ * @example
+ * ```ts
+ * import { VARIANTS } from './variants.js';
+ * VARIANTS['one-cycle']!.studyScheduler; // 'OneCycleLR'
+ * ```
+ */
+export interface VariantDefinition {
+  readonly name: string;
+  /** Short label for tables and legends. */
+  readonly label: string;
+  /** `fixed`: constant hyperparameters; `lr`: an LR schedule; `beyond-lr`: schedules other hyperparameters. */
+  readonly group: 'fixed' | 'lr' | 'beyond-lr';
+  readonly description: string;
+  /** The reference study's scheduler this replays (its name in seed-results.csv), if any. */
+  readonly studyScheduler?: string;
+  /** The LR-only variant this one differs from in one hyperparameter, for comparisons. */
+  readonly twin?: string;
+  build(ctx: VariantContext): VariantSpec;
+}
+
+/** Fraction of the run spent warming up: the study's 6 of 100 epochs. */
+const WARMUP_FRACTION = 0.06;
+/** The study's StepLR decayed 20 times over the run (every 5 of 100 epochs, by 0.9). */
+const STEP_DECAYS = 20;
+const STEP_GAMMA = 0.9;
+/** eta_min of the study's CosineAnnealingLR. */
+const COSINE_MIN = 1e-6;
+/** lambda of scheduled weight decay: AdamS's CIFAR-10 setting (Xie et al. 2023). */
+export const SWD_LAMBDA = 5e-4;
+
+function checkContext(ctx: VariantContext): void {
+  const positive = (field: keyof VariantContext, integer: boolean) => {
+    const v = ctx[field];
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+      throw new HyperscheduleError(`variant.${field}`, v, integer ? 'an integer >= 1' : 'a finite number > 0');
+    }
+  };
+  positive('peakLr', false);
+  positive('epochs', true);
+  positive('stepsPerEpoch', true);
+  positive('samplesPerEpoch', true);
+  positive('baseBatch', true);
+  if (ctx.stepping !== 'epoch' && ctx.stepping !== 'step') throw new HyperscheduleError('variant.stepping', ctx.stepping, '"epoch" or "step"');
+  if (ctx.t0 !== undefined) positive('t0', false);
+}
+
+/** Scheduler steps in the run: epochs, or updates at the base batch size. */
+function total(ctx: VariantContext): number {
+  return ctx.stepping === 'epoch' ? ctx.epochs : ctx.epochs * ctx.stepsPerEpoch;
+}
+
+/** `epochs` (fractional) as a whole number (>= 1) of scheduler steps; PyTorch compares step counts exactly. */
+function count(ctx: VariantContext, epochs: number): number {
+  return Math.max(1, Math.round(ctx.stepping === 'epoch' ? epochs : epochs * ctx.stepsPerEpoch));
+}
+
+function runOf(ctx: VariantContext) {
+  return { epochs: ctx.epochs, stepsPerEpoch: ctx.stepsPerEpoch, totalSteps: ctx.epochs * ctx.stepsPerEpoch };
+}
+
+function scheduled(s: Schedule, torch?: TorchSchedulerSpec): HParamSpec {
+  return { kind: 'schedule', spec: s.toJSON(), ...(torch ? { torch } : {}) };
+}
+
+function fixed(value: number): HParamSpec {
+  return scheduled(constant({ value }));
+}
+
+/** The PyTorch scheduler, replayed by `fromTorch` at this run's stepping. */
+function torch(ctx: VariantContext, spec: TorchSchedulerSpec): { lr: HParamSpec; momentum?: HParamSpec } {
+  const { lr, momentum } = fromTorch(spec, { unit: ctx.stepping, run: runOf(ctx) });
+  return { lr: scheduled(lr, spec), ...(momentum ? { momentum: scheduled(momentum, spec) } : {}) };
+}
+
+/** The study's warmup: LinearLR(0.1 -> 1) over 6% of the run, then `then` (SequentialLR). */
+function withWarmup(ctx: VariantContext, then: Readonly<Record<string, unknown>>): TorchSchedulerSpec {
+  const w = count(ctx, WARMUP_FRACTION * ctx.epochs);
+  return {
+    type: 'SequentialLR',
+    base: ctx.peakLr,
+    milestones: [w],
+    schedulers: [{ type: 'LinearLR', startFactor: 0.1, endFactor: 1, totalIters: w }, then],
+  } as TorchSchedulerSpec;
+}
+
+const constantLr = (ctx: VariantContext) => ({ type: 'ConstantLR', factor: 1, totalIters: total(ctx) });
+const cosineLr = (ctx: VariantContext) => ({ type: 'CosineAnnealingLR', tMax: total(ctx), etaMin: COSINE_MIN });
+
+/** AdamW's other hyperparameters held at the study's values. */
+function adamDefaults(ctx: VariantContext): Record<Exclude<HParamName, 'lr'>, HParamSpec> {
+  return {
+    beta1: fixed(ctx.beta1 ?? 0.9),
+    beta2: fixed(ctx.beta2 ?? 0.999),
+    weightDecay: fixed(ctx.weightDecay ?? 1e-4),
+    batchSize: fixed(ctx.baseBatch),
+  };
+}
+
+function lrVariant(name: string, lr: (ctx: VariantContext) => TorchSchedulerSpec) {
+  return (ctx: VariantContext): VariantSpec => {
+    const built = torch(ctx, lr(ctx));
+    return {
+      variant: name,
+      hparams: { ...adamDefaults(ctx), lr: built.lr, ...(built.momentum ? { beta1: built.momentum } : {}) },
+    };
+  };
+}
+
+const cosineWarmupSpec = (ctx: VariantContext) => withWarmup(ctx, cosineLr(ctx));
+
+function define(v: VariantDefinition): VariantDefinition {
+  return Object.freeze({
+    ...v,
+    build: (ctx: VariantContext) => {
+      checkContext(ctx);
+      return v.build(ctx);
+    },
+  });
+}
+
+const LIST: readonly VariantDefinition[] = [
+  define({
+    name: 'constant',
+    label: 'constant',
+    group: 'fixed',
+    studyScheduler: 'ConstantLR',
+    description: 'Every hyperparameter fixed: LR at the peak from the first update (PyTorch ConstantLR, factor 1).',
+    build: lrVariant('constant', (ctx) => ({ ...constantLr(ctx), base: ctx.peakLr }) as TorchSchedulerSpec),
+  }),
+  define({
+    name: 'constant-warmup',
+    label: 'constant + warmup',
+    group: 'lr',
+    studyScheduler: 'ConstantLRWarmup',
+    description: 'LinearLR 0.1 -> 1 over the first 6% of the run, then the constant peak LR.',
+    build: lrVariant('constant-warmup', (ctx) => withWarmup(ctx, constantLr(ctx))),
+  }),
+  define({
+    name: 'cosine',
+    label: 'cosine',
+    group: 'lr',
+    studyScheduler: 'CosineAnnealingLR',
+    description: 'Pure decay: CosineAnnealingLR from the peak over the run (eta_min 1e-6), no warmup.',
+    build: lrVariant('cosine', (ctx) => ({ ...cosineLr(ctx), base: ctx.peakLr }) as TorchSchedulerSpec),
+  }),
+  define({
+    name: 'cosine-warmup',
+    label: 'cosine + warmup',
+    group: 'lr',
+    studyScheduler: 'CosineAnnealingLRWarmup',
+    description: 'The study\'s warmup (6%), then CosineAnnealingLR with T_max = the run (SequentialLR).',
+    build: lrVariant('cosine-warmup', cosineWarmupSpec),
+  }),
+  define({
+    name: 'one-cycle',
+    label: 'one-cycle (LR + beta1)',
+    group: 'lr',
+    studyScheduler: 'OneCycleLR',
+    description: 'OneCycleLR to the peak at 30% and down to peak/2.5e5; it also cycles AdamW beta1 0.95 -> 0.85 -> 0.95.',
+    build: lrVariant('one-cycle', (ctx) => ({ type: 'OneCycleLR', base: ctx.peakLr, beta1: ctx.beta1 ?? 0.9, maxLr: ctx.peakLr, totalSteps: total(ctx) }) as TorchSchedulerSpec),
+  }),
+  define({
+    name: 'step',
+    label: 'step decay',
+    group: 'lr',
+    studyScheduler: 'StepLR',
+    description: 'StepLR from the peak, 20 decays over the run (the study: x0.9 every 5 of 100 epochs), no warmup.',
+    build: lrVariant('step', (ctx) => {
+      const n = total(ctx);
+      const stepSize = Math.max(1, Math.round(n / STEP_DECAYS));
+      // Same overall decay (0.9^20) when the run is too short for 20 steps.
+      const gamma = STEP_GAMMA ** ((stepSize * STEP_DECAYS) / n);
+      return { type: 'StepLR', base: ctx.peakLr, stepSize, gamma } as TorchSchedulerSpec;
+    }),
+  }),
+  define({
+    name: 'warm-restarts',
+    label: 'warm restarts',
+    group: 'lr',
+    studyScheduler: 'CosineAnnealingWarmRestarts',
+    description: 'CosineAnnealingWarmRestarts from the peak, period T_0 (default a quarter of the run), no warmup.',
+    build: lrVariant('warm-restarts', (ctx) => ({ type: 'CosineAnnealingWarmRestarts', base: ctx.peakLr, t0: count(ctx, ctx.t0 ?? ctx.epochs / 4) }) as TorchSchedulerSpec),
+  }),
+  define({
+    name: 'batch-growth',
+    label: 'batch size instead of decay',
+    group: 'beyond-lr',
+    twin: 'cosine-warmup',
+    description:
+      'Smith et al. 2017 on cosine + warmup: after the warmup the batch size grows by the factor the cosine would ' +
+      'cut the LR (same noise scale), up to N/10, and only then does the LR decay. Counts epochs, so the changing ' +
+      'steps per epoch do not stretch it.',
+    build: (ctx) => {
+      const peak = ctx.peakLr;
+      const warm = ctx.stepping === 'epoch' ? count(ctx, WARMUP_FRACTION * ctx.epochs) : count(ctx, WARMUP_FRACTION * ctx.epochs) / ctx.stepsPerEpoch;
+      const decay = cosine({ init: peak, duration: ctx.epochs, min: COSINE_MIN, periodic: true, unit: 'epoch' });
+      const maxBatch = Math.max(ctx.baseBatch, Math.floor(ctx.samplesPerEpoch / 10));
+      const grown = increaseBatchInsteadOfDecay(decay, { baseBatch: ctx.baseBatch, maxBatch, referenceLr: peak, datasetSize: ctx.samplesPerEpoch });
+      let lr = warmup(grown.lr, { duration: warm, from: 0.1 * peak });
+      let batch = sequence([constant({ value: ctx.baseBatch, unit: 'epoch' }), grown.batchSize], [warm]);
+      if (ctx.stepping === 'epoch') {
+        lr = quantize(lr, 1);
+        batch = quantize(batch, 1);
+      }
+      return { variant: 'batch-growth', hparams: { ...adamDefaults(ctx), lr: scheduled(lr), batchSize: scheduled(batch) } };
+    },
+  }),
+  define({
+    name: 'adaptive-momentum',
+    label: 'adaptive momentum (beta1)',
+    group: 'beyond-lr',
+    twin: 'cosine-warmup',
+    description:
+      'Cosine + warmup LR; AdamW beta1 set every update by the adaptive heavy-ball rule (Sun et al. 2021), ' +
+      '(1 - sqrt(lr ||g_k - g_k-1|| / ||x_k - x_k-1||))^2 projected into [0, 1 - delta].',
+    build: (ctx) => ({
+      variant: 'adaptive-momentum',
+      hparams: {
+        ...lrVariant('adaptive-momentum', cosineWarmupSpec)(ctx).hparams,
+        beta1: { kind: 'adaptiveMomentum', delta: resolveAdaptiveMomentumOptions({}).delta, initial: ctx.beta1 ?? 0.9 },
+      },
+    }),
+  }),
+  define({
+    name: 'scheduled-wd',
+    label: 'scheduled weight decay',
+    group: 'beyond-lr',
+    twin: 'cosine-warmup',
+    description:
+      `Cosine + warmup LR; AdamW weight decay set every update to lambda / sqrt(mean second moment), lambda = ${SWD_LAMBDA} ` +
+      '(scheduled weight decay, Xie et al. 2023), so the decay follows the gradient scale.',
+    build: (ctx) => ({
+      variant: 'scheduled-wd',
+      hparams: { ...lrVariant('scheduled-wd', cosineWarmupSpec)(ctx).hparams, weightDecay: { kind: 'scheduledWeightDecay', lambda: SWD_LAMBDA } },
+    }),
+  }),
+];
+
+/**
+ * Every variant by name.
+ *
+ * @example
+ * ```ts
+ * import { VARIANTS } from './variants.js';
+ * Object.keys(VARIANTS).length; // 10
+ * ```
+ */
+export const VARIANTS: Readonly<Record<string, VariantDefinition>> = Object.freeze(Object.fromEntries(LIST.map((v) => [v.name, v])));
+
+/**
+ * The variants `npm run example` compares by default: fixed, the study's LR schedules with and
+ * without warmup, and the beyond-LR ones (pure cosine is left out for time; `--variants all` adds it).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_VARIANTS } from './variants.js';
+ * DEFAULT_VARIANTS[0]; // 'constant'
+ * ```
+ */
+export const DEFAULT_VARIANTS: readonly string[] = Object.freeze([
+  'constant', 'constant-warmup', 'cosine-warmup', 'one-cycle', 'step', 'warm-restarts', 'batch-growth', 'adaptive-momentum', 'scheduled-wd',
+]);
+
+/**
+ * The definition of a variant; an unknown name lists the known ones.
+ *
+ * @example
+ * ```ts
+ * import { variantDefinition } from './variants.js';
+ * variantDefinition('step').label; // 'step decay'
+ * ```
+ */
+export function variantDefinition(name: string): VariantDefinition {
+  const v = VARIANTS[name];
+  if (!v) throw new HyperscheduleError('variant', name, `one of ${Object.keys(VARIANTS).join(', ')}`);
+  return v;
+}
+
+/**
+ * Resolves variant `name` for a run.
+ *
+ * @example
+ * ```ts
+ * import { buildVariant } from './variants.js';
+ * const s = buildVariant('constant', { peakLr: 3e-3, epochs: 4, stepping: 'step', stepsPerEpoch: 50, samplesPerEpoch: 3200, baseBatch: 64 });
+ * s.hparams.lr.kind; // 'schedule'
+ * ```
+ */
+export function buildVariant(name: string, ctx: VariantContext): VariantSpec {
+  return variantDefinition(name).build(ctx);
+}
