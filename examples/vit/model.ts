@@ -97,7 +97,11 @@ export interface ViT {
   readonly params: readonly ViTParam[];
   /** Total number of scalars in `variables`. */
   readonly paramCount: number;
-  /** `x: [B, H, W, C]` float32 (normalised) -> logits `[B, numClasses]`. `training` is unused (no dropout). */
+  /**
+   * `x: [B, H, W, C]` float32 (normalised) -> logits `[B, numClasses]`. `training` is unused (no
+   * dropout). Call it inside `tf.tidy`, `optimizer.minimize` or `tf.variableGrads`: intermediates
+   * are left to the caller's scope because the backward pass needs them.
+   */
   apply(x: tf.Tensor4D, training?: boolean): tf.Tensor2D;
   /** Copies of every variable's current value (for best-checkpoint keeping); caller disposes. */
   snapshot(): tf.Tensor[];
@@ -250,6 +254,26 @@ export function vitParamLayout(c: ViTConfig): ParamSpec[] {
  */
 export function vitParamCount(c: ViTConfig): number {
   return vitParamLayout(c).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+}
+
+/**
+ * Multiply-add FLOPs (2 per multiply-accumulate) of one forward pass over `batch` images, counting
+ * the matrix products only (they are >95% of the work): patch embedding, q/k/v/o, the two
+ * attention products, the MLP and the head. A training step is about 3x this (backward = 2x).
+ *
+ * @example
+ * ```ts
+ * import { VIT_PRESETS, vitForwardFlops } from './model.js';
+ * (3 * vitForwardFlops(VIT_PRESETS.small, 32) / 1e9).toFixed(1); // GFLOP per training step
+ * ```
+ */
+export function vitForwardFlops(c: ViTConfig, batch: number): number {
+  const t = tokenCount(c);
+  const n = batch * t;
+  const d = c.hidden;
+  const patchDim = c.patchSize * c.patchSize * c.channels;
+  const perBlock = 2 * n * d * d * 4 + 2 * 2 * batch * t * t * d + 2 * 2 * n * d * c.mlpHidden;
+  return 2 * batch * (t - 1) * patchDim * d + c.layers * perBlock + 2 * batch * d * c.numClasses;
 }
 
 let modelCounter = 0;

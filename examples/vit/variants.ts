@@ -164,18 +164,18 @@ function torch(ctx: VariantContext, spec: TorchSchedulerSpec): { lr: HParamSpec;
 }
 
 /** The study's warmup: LinearLR(0.1 -> 1) over 6% of the run, then `then` (SequentialLR). */
-function withWarmup(ctx: VariantContext, then: Readonly<Record<string, unknown>>): TorchSchedulerSpec {
+function withWarmup(ctx: VariantContext, then: TorchSchedulerSpec): TorchSchedulerSpec {
   const w = count(ctx, WARMUP_FRACTION * ctx.epochs);
   return {
     type: 'SequentialLR',
     base: ctx.peakLr,
     milestones: [w],
     schedulers: [{ type: 'LinearLR', startFactor: 0.1, endFactor: 1, totalIters: w }, then],
-  } as TorchSchedulerSpec;
+  };
 }
 
-const constantLr = (ctx: VariantContext) => ({ type: 'ConstantLR', factor: 1, totalIters: total(ctx) });
-const cosineLr = (ctx: VariantContext) => ({ type: 'CosineAnnealingLR', tMax: total(ctx), etaMin: COSINE_MIN });
+const constantLr = (ctx: VariantContext): TorchSchedulerSpec => ({ type: 'ConstantLR', factor: 1, totalIters: total(ctx) });
+const cosineLr = (ctx: VariantContext): TorchSchedulerSpec => ({ type: 'CosineAnnealingLR', tMax: total(ctx), etaMin: COSINE_MIN });
 
 /** AdamW's other hyperparameters held at the study's values. */
 function adamDefaults(ctx: VariantContext): Record<Exclude<HParamName, 'lr'>, HParamSpec> {
@@ -216,7 +216,7 @@ const LIST: readonly VariantDefinition[] = [
     group: 'fixed',
     studyScheduler: 'ConstantLR',
     description: 'Every hyperparameter fixed: LR at the peak from the first update (PyTorch ConstantLR, factor 1).',
-    build: lrVariant('constant', (ctx) => ({ ...constantLr(ctx), base: ctx.peakLr }) as TorchSchedulerSpec),
+    build: lrVariant('constant', (ctx) => ({ ...constantLr(ctx), base: ctx.peakLr })),
   }),
   define({
     name: 'constant-warmup',
@@ -232,7 +232,7 @@ const LIST: readonly VariantDefinition[] = [
     group: 'lr',
     studyScheduler: 'CosineAnnealingLR',
     description: 'Pure decay: CosineAnnealingLR from the peak over the run (eta_min 1e-6), no warmup.',
-    build: lrVariant('cosine', (ctx) => ({ ...cosineLr(ctx), base: ctx.peakLr }) as TorchSchedulerSpec),
+    build: lrVariant('cosine', (ctx) => ({ ...cosineLr(ctx), base: ctx.peakLr })),
   }),
   define({
     name: 'cosine-warmup',
@@ -248,7 +248,7 @@ const LIST: readonly VariantDefinition[] = [
     group: 'lr',
     studyScheduler: 'OneCycleLR',
     description: 'OneCycleLR to the peak at 30% and down to peak/2.5e5; it also cycles AdamW beta1 0.95 -> 0.85 -> 0.95.',
-    build: lrVariant('one-cycle', (ctx) => ({ type: 'OneCycleLR', base: ctx.peakLr, beta1: ctx.beta1 ?? 0.9, maxLr: ctx.peakLr, totalSteps: total(ctx) }) as TorchSchedulerSpec),
+    build: lrVariant('one-cycle', (ctx) => ({ type: 'OneCycleLR', base: ctx.peakLr, beta1: ctx.beta1 ?? 0.9, maxLr: ctx.peakLr, totalSteps: total(ctx) })),
   }),
   define({
     name: 'step',
@@ -261,7 +261,7 @@ const LIST: readonly VariantDefinition[] = [
       const stepSize = Math.max(1, Math.round(n / STEP_DECAYS));
       // Same overall decay (0.9^20) when the run is too short for 20 steps.
       const gamma = STEP_GAMMA ** ((stepSize * STEP_DECAYS) / n);
-      return { type: 'StepLR', base: ctx.peakLr, stepSize, gamma } as TorchSchedulerSpec;
+      return { type: 'StepLR', base: ctx.peakLr, stepSize, gamma };
     }),
   }),
   define({
@@ -270,7 +270,7 @@ const LIST: readonly VariantDefinition[] = [
     group: 'lr',
     studyScheduler: 'CosineAnnealingWarmRestarts',
     description: 'CosineAnnealingWarmRestarts from the peak, period T_0 (default a quarter of the run), no warmup.',
-    build: lrVariant('warm-restarts', (ctx) => ({ type: 'CosineAnnealingWarmRestarts', base: ctx.peakLr, t0: count(ctx, ctx.t0 ?? ctx.epochs / 4) }) as TorchSchedulerSpec),
+    build: lrVariant('warm-restarts', (ctx) => ({ type: 'CosineAnnealingWarmRestarts', base: ctx.peakLr, t0: count(ctx, ctx.t0 ?? ctx.epochs / 4) })),
   }),
   define({
     name: 'batch-growth',

@@ -1,7 +1,7 @@
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   CIFAR10_CLASSES,
   CIFAR10_RECORD_BYTES,
@@ -62,8 +62,11 @@ describe('parseCifar10Batch (format)', () => {
 });
 
 describe('loadCifar10Dir (folders)', () => {
+  const made: string[] = [];
+  afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
   const makeDir = (files: Record<string, Uint8Array>, nested: boolean): string => {
     const root = mkdtempSync(join(tmpdir(), 'hs-cifar-'));
+    made.push(root);
     const dir = nested ? join(root, 'cifar-10-batches-bin') : root;
     mkdirSync(dir, { recursive: true });
     for (const [name, data] of Object.entries(files)) writeFileSync(join(dir, name), data);

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,7 +47,9 @@ function buildArchive(files: Record<string, Uint8Array>, extra: Record<string, U
   }
   const out = join(root, 'archive.tar.gz');
   execFileSync('tar', ['czf', out, '-C', root, ...['cifar-10-batches-bin', ...Object.keys(extra)]]);
-  return readFileSync(out);
+  const bytes = readFileSync(out);
+  rmSync(root, { recursive: true, force: true });
+  return bytes;
 }
 
 interface ServerControl {
@@ -101,7 +103,12 @@ describe.skipIf(!TAR)('CIFAR-10 download, cache and archive', () => {
   const meta = new TextEncoder().encode('airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n');
   let archive: Buffer;
   let server: ServerControl;
-  const fresh = () => mkdtempSync(join(tmpdir(), 'hs-cache-'));
+  const made: string[] = [];
+  const fresh = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hs-cache-'));
+    made.push(dir);
+    return dir;
+  };
   const options = (cacheDir: string) => ({
     cacheDir,
     env: {},
@@ -117,6 +124,7 @@ describe.skipIf(!TAR)('CIFAR-10 download, cache and archive', () => {
   });
   afterAll(async () => {
     await server.close();
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
   });
   const reset = () => {
     server.requests.length = 0;

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classCounts } from '../../src/node/data/dataset.js';
 import { loadImageDataset } from '../../src/node/data/load.js';
 import { loadMnistFallback } from '../../src/node/data/mnist.js';
@@ -11,6 +11,14 @@ import { HAVE_SHARED_CIFAR10, SHARED_CIFAR10 } from './helpers.js';
 
 const mnistDir = dirname(createRequire(import.meta.url).resolve('mnist/package.json'));
 const digits = Array.from({ length: 10 }, (_, d) => (JSON.parse(readFileSync(join(mnistDir, 'src', 'digits', `${d}.json`), 'utf8')) as { data: number[] }).data);
+
+const made: string[] = [];
+const tempCache = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hs-c-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('bundled MNIST fallback', () => {
   let loaded: Awaited<ReturnType<typeof loadMnistFallback>>;
@@ -68,7 +76,7 @@ describe('bundled MNIST fallback', () => {
     const offlineFetch = (async () => {
       throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND www.cs.toronto.edu' } });
     }) as unknown as typeof fetch;
-    const data = await loadImageDataset({ dataset: 'auto', env: {}, cacheDir: mkdtempSync(join(tmpdir(), 'hs-c-')), fetch: offlineFetch, progress: false });
+    const data = await loadImageDataset({ dataset: 'auto', env: {}, cacheDir: tempCache(), fetch: offlineFetch, progress: false });
     expect(data.name).toBe('mnist');
     expect(data.description.split('\n')).toHaveLength(1);
     expect(data.description).toMatch(/MNIST/);
@@ -82,7 +90,7 @@ describe('bundled MNIST fallback', () => {
       throw new TypeError('fetch failed');
     }) as unknown as typeof fetch;
     await expect(
-      loadImageDataset({ dataset: 'cifar10', env: {}, cacheDir: mkdtempSync(join(tmpdir(), 'hs-c-')), fetch: offlineFetch, progress: false }),
+      loadImageDataset({ dataset: 'cifar10', env: {}, cacheDir: tempCache(), fetch: offlineFetch, progress: false }),
     ).rejects.toMatchObject({ code: 'offline' });
   });
 

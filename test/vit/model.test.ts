@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createViT, resolveViTConfig, tokenCount, VIT_PRESETS, vitParamCount, vitParamLayout } from '../../examples/vit/model.js';
+import { createViT, resolveViTConfig, tokenCount, VIT_PRESETS, vitForwardFlops, vitParamCount } from '../../examples/vit/model.js';
 import { HyperscheduleError } from '../../src/errors.js';
 
 // wasm: the backend the example trains on (and ~10x faster than cpu for the reference forward).
@@ -73,6 +73,12 @@ describe('ViT presets and parameter layout', () => {
     expect(new Set(get('blocks.1.norm2.weight'))).toEqual(new Set([1]));
     expect(new Set(get('head.norm.bias'))).toEqual(new Set([0]));
     vit.dispose();
+  });
+
+  it('counts forward matmul FLOPs of the small preset (batch 32) term by term', () => {
+    const [B, T, D, M] = [32, 65, 192, 384];
+    const perLayer = 4 * 2 * B * T * D * D + 2 * 2 * B * T * T * D + 2 * 2 * B * T * D * M;
+    expect(vitForwardFlops(VIT_PRESETS.small, B)).toBe(2 * B * 64 * 48 * D + 2 * perLayer + 2 * B * D * 10);
   });
 
   it('rejects inconsistent configurations with the field and the allowed values', () => {

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { createViT, type ViTPresetName } from '../../examples/vit/model.js';
+import { createViT, vitForwardFlops, type ViTPresetName } from '../../examples/vit/model.js';
 
 const [preset = 'small', batchArg = '32', backend = 'wasm', stepsArg = '10', profile] = process.argv.slice(2);
 const batch = Number(batchArg);
@@ -35,7 +35,9 @@ const median = times[Math.floor(times.length / 2)]!;
 console.log(
   `${preset} batch ${batch} on ${tf.getBackend()}: median ${median.toFixed(0)} ms/step ` +
     `(min ${times[0]!.toFixed(0)}, max ${times[times.length - 1]!.toFixed(0)}, ${steps} steps), ` +
-    `${((batch * 1000) / median).toFixed(1)} images/s, params ${vit.paramCount}, tensors ${tf.memory().numTensors}`,
+    `${((batch * 1000) / median).toFixed(1)} images/s, ` +
+    `${((3 * vitForwardFlops(vit.config, batch)) / median / 1e6).toFixed(1)} GFLOP/s (matmuls, 3x forward), ` +
+    `params ${vit.paramCount}, tensors ${tf.memory().numTensors}`,
 );
 if (profile) {
   const info = await tf.profile(() => {
