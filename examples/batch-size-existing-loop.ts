@@ -7,8 +7,9 @@
  * the same function with a batch-size schedule added: `increaseBatchInsteadOfDecay` turns the step
  * decay into a growing batch size (same SGD noise scale eps*N/(B(1-m))), `scheduledBatches` hands
  * out batches of the current size, and `hook` keeps the clock and copies the LR into the
- * optimizer. The two functions differ in six lines (shown in the README). Both run on the same data
- * from the same initial weights; the script prints updates taken, test accuracy and wall time.
+ * optimizer. The two functions differ by six added lines, one removed and one changed (the README
+ * shows the diff). Both run on the same data from the same initial weights; the script prints
+ * updates taken, test accuracy and wall time.
  *
  *   npx tsx examples/batch-size-existing-loop.ts            # CIFAR-10 subset, ~15 s per loop
  *   npx tsx examples/batch-size-existing-loop.ts --quick    # a few seconds (tests)
@@ -64,7 +65,8 @@ export function trainScheduled(train: Train, cfg: LoopConfig, inputs: number): T
   const optimizer = tf.train.momentum(cfg.lr, cfg.momentum);
   const decay = stepDecay({ init: cfg.lr, stepSize: cfg.decayEvery, gamma: cfg.gamma, unit: 'epoch' });
   const s = increaseBatchInsteadOfDecay(decay, { baseBatch: cfg.batch, datasetSize: train.xs.shape[0], momentum: cfg.momentum });
-  const [batch, lr] = [param('batchSize', { schedule: s.batchSize }, { domain: positiveInteger() }), param('lr', { schedule: s.lr })];
+  const batch = param('batchSize', { schedule: s.batchSize }, { domain: positiveInteger() });
+  const lr = param('lr', { schedule: s.lr }, { domain: 'positive' });
   const session = createSession({ params: [batch, lr] });
   hook(optimizer, session, { apply: (o) => o.setLearningRate(lr.value) });
   const sizes: number[] = [];
@@ -104,13 +106,13 @@ const QUICK: Omit<LoopConfig, 'seed'> = { epochs: 4, batch: 16, lr: 0.02, gamma:
 
 /**
  * Runs both loops and prints the comparison. Flags: `--quick`, `--backend <tensorflow|wasm|cpu>`,
- * `--seed <n>`, `--data-dir <dir>`.
+ * `--seed <n>`, `--data-dir <dir>`, `--dataset <auto|cifar10|mnist>`.
  */
 export async function main(argv: readonly string[] = process.argv.slice(2), log: (line: string) => void = console.log): Promise<BatchSizeExampleResult> {
   const { common } = parseCommon(argv, {}, log);
   const backend = await useBackend(common.backend, log);
   const data = await loadFlatImages({
-    dataDir: common.dataDir,
+    dataDir: common.dataDir, dataset: common.dataset,
     side: 8,
     ...(common.quick ? { trainSize: 2000, testSize: 2000 } : {}),
     seed: common.seed,

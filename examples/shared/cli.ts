@@ -16,6 +16,8 @@ export interface CommonOptions {
   readonly seed: number;
   /** CIFAR-10 folder (default: `CIFAR10_DIR`, else `../shared/data/cifar10-subset`). */
   readonly dataDir: string | undefined;
+  /** `auto` (CIFAR-10 when found, else the bundled MNIST), `cifar10` or `mnist`. */
+  readonly dataset: 'auto' | 'cifar10' | 'mnist';
   /** Where lines go (default `console.log`). */
   readonly log: (line: string) => void;
 }
@@ -24,7 +26,7 @@ const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
 /**
  * Parses the common flags (`--quick`, `--backend <tensorflow|wasm|cpu>`, `--seed <n>`,
- * `--data-dir <dir>`) plus the example's own string flags.
+ * `--data-dir <dir>`, `--dataset <auto|cifar10|mnist>`) plus the example's own flags.
  *
  * @example
  * ```ts
@@ -43,6 +45,7 @@ export function parseCommon(
       backend: { type: 'string', default: 'tensorflow' },
       seed: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
+      dataset: { type: 'string', default: 'auto' },
       ...extraFlags,
     },
     strict: true,
@@ -51,10 +54,12 @@ export function parseCommon(
   if (!BACKENDS.includes(backend as BackendName)) throw new HyperscheduleError('--backend', backend, BACKENDS.join(' | '));
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new HyperscheduleError('--seed', values.seed, 'an integer');
+  const dataset = values.dataset as string;
+  if (dataset !== 'auto' && dataset !== 'cifar10' && dataset !== 'mnist') throw new HyperscheduleError('--dataset', dataset, 'auto | cifar10 | mnist');
   const extra: Record<string, string | boolean | undefined> = {};
-  for (const key of Object.keys(extraFlags)) extra[key] = values[key] as string | boolean | undefined;
+  for (const key of Object.keys(extraFlags)) extra[key] = (values as Record<string, string | boolean | undefined>)[key];
   return {
-    common: { quick: values.quick as boolean, backend: backend as BackendName, seed, dataDir: values['data-dir'] as string | undefined, log },
+    common: { quick: values.quick as boolean, backend: backend as BackendName, seed, dataDir: values['data-dir'] as string | undefined, dataset, log },
     extra,
   };
 }

@@ -32,12 +32,14 @@ export interface FlatImages {
   readonly classes: number;
   readonly train: FlatSplit;
   readonly test: FlatSplit;
+  /** Per-channel mean and std of the pooled training pixels (in [0, 1]) that both splits were standardised with. */
+  readonly channelStats: { readonly mean: readonly number[]; readonly std: readonly number[] };
   dispose(): void;
 }
 
 /** Options of {@link loadFlatImages}. */
 export interface LoadFlatOptions {
-  /** `auto` (default): CIFAR-10 when found, else MNIST. */
+  /** `auto` (default): CIFAR-10 when found (a `dataDir` or `CIFAR10_DIR` given must hold it), else MNIST. */
   readonly dataset?: 'auto' | 'cifar10' | 'mnist';
   /** Folder holding `cifar-10-batches-bin/` (default: `CIFAR10_DIR`, else {@link DEFAULT_CIFAR_DIR}). */
   readonly dataDir?: string;
@@ -66,8 +68,11 @@ export async function loadFlatImages(opts: LoadFlatOptions = {}): Promise<FlatIm
   const side = opts.side ?? 8;
   if (!Number.isInteger(side) || side < 1 || 32 % side !== 0) throw new HyperscheduleError('side', side, 'an integer dividing 32 (1, 2, 4, 8, 16, 32)');
   const choice = opts.dataset ?? 'auto';
-  const dir = opts.dataDir ?? process.env.CIFAR10_DIR ?? DEFAULT_CIFAR_DIR;
-  const haveCifar = existsSync(dir) && findCifar10Dir(dir) !== undefined;
+  if (choice !== 'auto' && choice !== 'cifar10' && choice !== 'mnist') throw new HyperscheduleError('dataset', choice, "'auto', 'cifar10' or 'mnist'");
+  const explicit = opts.dataDir ?? process.env.CIFAR10_DIR;
+  const dir = explicit ?? DEFAULT_CIFAR_DIR;
+  // Only the default location may be absent: a folder the user named must hold CIFAR-10 (the loader says so).
+  const haveCifar = explicit !== undefined || (existsSync(dir) && findCifar10Dir(dir) !== undefined);
   let loaded: { name: 'cifar10' | 'mnist'; train: ImageDataset; test: ImageDataset; why: string };
   if (choice === 'cifar10' || (choice === 'auto' && haveCifar)) {
     const d = await loadImageDataset({ dataset: 'cifar10', dataDir: dir });
@@ -103,6 +108,7 @@ export async function loadFlatImages(opts: LoadFlatOptions = {}): Promise<FlatIm
     classes,
     train: trainSplit,
     test: testSplit,
+    channelStats: { mean, std },
     dispose: () => tf.dispose([trainSplit.xs, trainSplit.ys, testSplit.xs, testSplit.ys]),
   };
 }

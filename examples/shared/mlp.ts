@@ -10,8 +10,11 @@ import { HyperscheduleError } from '../../src/errors.js';
 export interface Mlp {
   /** Kernels and biases, named `mlp<id>/dense<i>/kernel` and `.../bias`. */
   readonly variables: tf.Variable[];
-  /** Logits `[n, classes]`. `dropout` (default 0) is applied to every hidden activation when training. */
-  logits(xs: tf.Tensor2D, options?: { dropout?: number; seed?: number }): tf.Tensor2D;
+  /**
+   * Logits `[n, classes]`. `dropout` (default 0) is applied to every hidden activation; its masks
+   * are seeded from the model's seed and a call counter, so runs repeat exactly.
+   */
+  logits(xs: tf.Tensor2D, options?: { dropout?: number }): tf.Tensor2D;
   dispose(): void;
 }
 
@@ -36,19 +39,22 @@ export function createMlp(options: { inputs: number; hidden: readonly number[]; 
     const init = tf.randomUniform([fanIn, out], -limit, limit, 'float32', options.seed * 1000 + i);
     const kernel = tf.variable(init, true, `mlp${id}/dense${i}/kernel`);
     init.dispose();
-    const bias = tf.variable(tf.zeros([out]), true, `mlp${id}/dense${i}/bias`);
+    const zeros = tf.zeros([out]);
+    const bias = tf.variable(zeros, true, `mlp${id}/dense${i}/bias`);
+    zeros.dispose(); // tf.variable keeps its initial tensor alive otherwise
     return { kernel, bias };
   });
+  let masks = 0;
   return {
     variables: layers.flatMap((l) => [l.kernel, l.bias]),
-    logits(xs, { dropout = 0, seed } = {}) {
+    logits(xs, { dropout = 0 } = {}) {
       return tf.tidy(() => {
         let h: tf.Tensor2D = xs;
         layers.forEach((l, i) => {
           h = tf.add(tf.matMul(h, l.kernel), l.bias);
           if (i < layers.length - 1) {
             h = tf.relu(h);
-            if (dropout > 0) h = tf.dropout(h, dropout, undefined, seed);
+            if (dropout > 0) h = tf.dropout(h, dropout, undefined, options.seed * 1_000_003 + masks++) as tf.Tensor2D;
           }
         });
         return h;

@@ -165,7 +165,7 @@ interface RunExtras {
   position: number;
   partial: { lossSum: number; correct: number; count: number; finiteLoss: boolean; start: HParamValues | null };
   epochs: EpochRecord[];
-  best: { valAcc: number; epoch: number; valLoss: number; weights: SerializedTensor[] | null };
+  best: { valAcc: number; epoch: number; valLoss: number | null; weights: SerializedTensor[] | null };
   trajectory: TrajectoryPoint[];
   wallMs: number;
   skipped: number;
@@ -267,7 +267,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
     position: 0,
     partial: { lossSum: 0, correct: 0, count: 0, finiteLoss: true, start: null },
     epochs: [],
-    best: { valAcc: -1, epoch: -1, valLoss: Number.NaN, weights: null },
+    best: { valAcc: -1, epoch: -1, valLoss: null, weights: null },
     trajectory: [],
     wallMs: 0,
     skipped: 0,
@@ -365,7 +365,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
         if (v.acc > extras.best.valAcc) {
           tf.dispose(best ?? []);
           best = vit.snapshot();
-          extras.best = { valAcc: v.acc, epoch, valLoss: v.loss, weights: null };
+          extras.best = { valAcc: v.acc, epoch, valLoss: finiteOrNull(v.loss), weights: null };
         }
       }
       const record: EpochRecord = {

@@ -12,3 +12,5 @@ export {};
 export * from './backend.js';
 export * from './data/index.js';
 export * from './cli/index.js';
+export * from './report/index.js';
+export * from './sweep/index.js';

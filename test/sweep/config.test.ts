@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HyperscheduleError } from '../../src/errors.js';
-import { expandSweep, linspace, logspace, parseSweepConfig, trialId } from '../../src/node/sweep/index.js';
+import { expandSweep, linspace, logspace, parseSweepConfig, trialId, type SweepConfig } from '../../src/node/sweep/index.js';
 
 describe('logspace / linspace', () => {
   it('matches the study grid (numpy.logspace(-5, -2, 10), as logged in ../shared/reference)', () => {
@@ -24,12 +24,12 @@ describe('logspace / linspace', () => {
 });
 
 describe('expandSweep', () => {
-  const config = {
+  const config: SweepConfig = {
     name: 'study',
     base: { epochs: 100 },
     grids: [
-      { variant: ['constant', 'one-cycle'], peakLr: { logspace: [1e-5, 1e-2, 10] as [number, number, number] } },
-      { variant: ['warm-restarts'], peakLr: [4.6415888336127773e-4], t0: { linspace: [10, 50, 9] as [number, number, number] } },
+      { variant: ['constant', 'one-cycle'], peakLr: { logspace: [1e-5, 1e-2, 10] } },
+      { variant: ['warm-restarts'], peakLr: [4.6415888336127773e-4], t0: { linspace: [10, 50, 9] } },
     ],
     seeds: 3,
   };

@@ -88,7 +88,7 @@ describe('runSweep', () => {
   it('an abort interrupts running trials and launches no more; the rerun finishes only what is missing', async () => {
     const { dir, trials, command, launched } = setup({ x: [1, 2, 3, 4] }, 1, { sleepMs: 0 });
     // x=1 finishes at once; the others sleep long enough to be interrupted.
-    const slow = trials.map((t) => (t.params.x === 1 ? t : { ...t, params: { ...t.params, sleepMs: 20_000 } }));
+    const slow: SweepTrial[] = trials.map((t) => (t.params.x === 1 ? t : { ...t, params: { ...t.params, sleepMs: 20_000 } }));
     const controller = new AbortController();
     const first = await runSweep({
       dir, trials: slow, command: command(), concurrency: 2, parseResult: parse, signal: controller.signal,
@@ -105,7 +105,7 @@ describe('runSweep', () => {
     expect(first.records[1]!.signal).toBe('SIGINT');
     const before = launched().length;
 
-    const fast = slow.map((t) => ({ ...t, params: { ...t.params, sleepMs: 0 } }));
+    const fast: SweepTrial[] = slow.map((t) => ({ ...t, params: { ...t.params, sleepMs: 0 } }));
     // Same ids: the parameters changed only in this test's fake; a real sweep reuses its trials.
     const second = await runSweep({ dir, trials: fast, command: command(), concurrency: 2, parseResult: parse });
     expect(second.records.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok']);

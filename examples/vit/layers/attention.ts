@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { blockProduct, swapLast } from './batch-matmul.js';
+import { withGradient } from './custom-grad.js';
 import { linear } from './matmul.js';
 
 /** Weights of one multi-head self-attention layer (PyTorch reference names: q, k, v, o). */
@@ -17,6 +19,34 @@ export interface AttentionWeights {
 }
 
 /**
+ * `softmax(q k^T) v` per batch entry (`q, k, v: [N, T, dh]` -> `[N, T, dh]`) with a hand-written
+ * gradient: every product is an un-transposed {@link blockProduct}, and the backward pass needs
+ * three transposes (v, the probabilities, their gradient) instead of the five autodiff of
+ * `matMul(q, k^T)` asks for, and saves each input once.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { attend } from './attention.js';
+ * attend(tf.ones([2, 5, 4]), tf.ones([2, 5, 4]), tf.ones([2, 5, 4])).shape; // [2, 5, 4]
+ * ```
+ */
+export const attend = withGradient(([q, k, v], save) => {
+  const p = tf.softmax(blockProduct(q as tf.Tensor3D, swapLast(k!)));
+  save([q!, k!, v!, p]);
+  return {
+    value: blockProduct(p, v as tf.Tensor3D),
+    gradFunc: (dy, [sq, sk, sv, sp]) => {
+      const dCtx = dy as tf.Tensor3D;
+      const dp = blockProduct(dCtx, swapLast(sv!));
+      // Softmax backward: dS = P * (dP - rowsum(dP * P)).
+      const ds = tf.mul(sp!, tf.sub(dp, tf.sum(tf.mul(dp, sp!), -1, true))) as tf.Tensor3D;
+      return [blockProduct(ds, sk as tf.Tensor3D), blockProduct(swapLast(ds), sq as tf.Tensor3D), blockProduct(swapLast(sp!), dCtx)];
+    },
+  };
+}) as (q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D) => tf.Tensor3D;
+
+/**
  * Multi-head self-attention on a residual stream kept flat as `[B * T, D]`.
  *
  * Scores are `q k^T / scale`; the reference study divides by `sqrt(D)` (the full width), not the
@@ -25,9 +55,9 @@ export interface AttentionWeights {
  * Shaped for wasm: q, k and v are three 2-D products on XNNPACK's fast path (a fused `[D, 3D]`
  * projection would need slicing, and wasm's Slice copies its whole input each call); heads go to
  * the front with one 3-D transpose each (`[B*T, H, dh] -> [H, B*T, dh]`, batch index `h*B + b`);
- * the two per-head products are batched `[H*B, T, dh]` matmuls, which wasm runs on its generic
- * loop (~2.5 GFLOP/s measured, against ~0.15 for a loop of 2-D products, whose per-call XNNPACK
- * set-up dominates at these sizes).
+ * the per-head products run in {@link attend}, whose products run each of the H*B small matrix
+ * products on XNNPACK through zero-copy views (wasm's own batched MatMul is a scalar loop at
+ * ~2 GFLOP/s — 40% of a `small` training step before this change).
  *
  * @example
  * ```ts
@@ -52,8 +82,7 @@ export function selfAttention(
   const q = toHeads(tf.mul(linear(x, w.qWeight, w.qBias), 1 / scale));
   const k = toHeads(linear(x, w.kWeight, w.kBias));
   const v = toHeads(linear(x, w.vWeight, w.vBias));
-  const scores = tf.matMul(q, k, false, true); // [H*B, T, T]
-  const ctx = tf.matMul(tf.softmax(scores), v); // [H*B, T, dh]
+  const ctx = attend(q, k, v); // [H*B, T, dh]
   // [H, B*T, dh] -> [B*T, H, dh] -> [B*T, D] (head-major columns, as the projection expects).
   const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [h, b * t, dh]), [1, 0, 2]), [b * t, d]) as tf.Tensor2D;
   return linear(merged, w.oWeight, w.oBias);

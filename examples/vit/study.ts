@@ -1,0 +1,300 @@
+/**
+ * Runs a set of training runs (a comparison or a sweep) as parallel worker processes through the
+ * sweep runner, then prints the table and writes the report. Reruns on the same folder skip
+ * finished trials and resume interrupted ones from their checkpoints.
+ */
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cliProgress from 'cli-progress';
+import { HyperscheduleError } from '../../src/errors.js';
+import { readJsonIfValid, writeJsonAtomic } from '../../src/node/sweep/atomic.js';
+import { expandSweep, parseSweepConfig, type SweepConfig } from '../../src/node/sweep/config.js';
+import { readTrialRecord, runSweep, type SweepEvent, type TrialRecord } from '../../src/node/sweep/runner.js';
+import { loadReferenceStudy } from '../../src/node/report/reference.js';
+import { writeReport } from '../../src/node/report/html.js';
+import type { ReportRun } from '../../src/node/report/types.js';
+import { comparisonTable, formatTable, markdownTable, type TextTable } from './table.js';
+import type { RunResult, TrainEvent } from './train.js';
+import { VARIANTS } from './variants.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The repository root (two levels above this file). */
+export const REPO_ROOT = resolve(HERE, '..', '..');
+const TRIAL_SCRIPT = join(HERE, 'trial.ts');
+/** Where the reference study lives beside the repository (read in place). */
+export const DEFAULT_REFERENCE_DIR = resolve(REPO_ROOT, '..', 'shared', 'reference');
+
+/**
+ * Options of {@link runStudy}.
+ *
+ * @example
+ * ```ts
+ * import type { StudyOptions } from './study.js';
+ * const o: Partial<StudyOptions> = { workers: 2, out: 'runs/demo' };
+ * ```
+ */
+export interface StudyOptions {
+  /** The trials: run-config fields as `base` and grid axes (`variant`, `peakLr`, `t0`, ...). */
+  readonly sweep: SweepConfig;
+  readonly workers: number;
+  readonly out: string;
+  readonly title: string;
+  readonly intro?: readonly string[];
+  /** Shown in the report (the command line, the dataset line, ...). */
+  readonly meta?: Readonly<Record<string, string>>;
+  /** Progress bars (TTY), one line per finished trial, or nothing. */
+  readonly progress: 'bars' | 'lines' | 'none';
+  readonly log: (line: string) => void;
+  readonly signal?: AbortSignal;
+  /** Reference study folder; default ../shared/reference beside the repo (skipped when absent). */
+  readonly referenceDir?: string | null;
+  readonly report?: boolean;
+}
+
+/**
+ * What {@link runStudy} produced.
+ *
+ * @example
+ * ```ts
+ * import type { StudyOutcome } from './study.js';
+ * const ok = (o: StudyOutcome) => o.records.filter((r) => r.status === 'ok').length;
+ * ```
+ */
+export interface StudyOutcome {
+  readonly records: readonly TrialRecord<RunResult>[];
+  readonly table: TextTable;
+  readonly reportPath: string | null;
+  readonly aborted: boolean;
+  readonly backend: string | null;
+}
+
+function parseResult(value: unknown): RunResult {
+  const r = value as Partial<RunResult> | null;
+  if (!r || typeof r.testAcc !== 'number' || !Array.isArray(r.epochs) || !r.config || !r.variant) throw new Error('not a run result');
+  return r as RunResult;
+}
+
+function trialLabel(params: Readonly<Record<string, unknown>>): string {
+  const v = VARIANTS[String(params.variant)];
+  const t0 = params.t0 !== undefined ? ` T0=${String(params.t0)}` : '';
+  return `${v?.label ?? String(params.variant)} @ ${Number(params.peakLr).toPrecision(2)}${t0} s${String(params.seed)}`;
+}
+
+/** Maps finished trials to the report's runs. */
+function reportRuns(records: readonly TrialRecord<RunResult>[]): ReportRun[] {
+  return records.flatMap((r) => {
+    if (r.status !== 'ok' || !r.result) return [];
+    const x = r.result;
+    return [{
+      id: r.id,
+      variant: x.variant.name,
+      label: x.variant.label,
+      peakLr: x.config.peakLr,
+      seed: x.config.seed,
+      t0: r.params.t0 !== undefined ? x.config.t0 ?? null : null,
+      testAcc: x.testAcc,
+      bestValAcc: x.bestValAcc,
+      bestEpoch: x.bestEpoch,
+      updates: x.updates,
+      wallMs: x.wallMs,
+      epochs: x.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, trainAcc: e.trainAcc, valLoss: e.valLoss, valAcc: e.valAcc })),
+      trajectory: x.trajectory,
+    }];
+  });
+}
+
+/** Progress display: a bar per running trial on a TTY. */
+function progressView(mode: StudyOptions['progress'], log: (line: string) => void) {
+  if (mode !== 'bars') {
+    return {
+      onEvent: (e: SweepEvent<RunResult>) => {
+        if (mode === 'lines' && e.type === 'finished') log(finishedLine(e.record));
+      },
+      log,
+      stop: () => {},
+    };
+  }
+  const multi = new cliProgress.MultiBar(
+    {
+      format: ' {label} |{bar}| epoch {epoch}/{epochs} | loss {loss} | acc {acc} | lr {lr}',
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: true,
+      stopOnComplete: false,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const bars = new Map<string, cliProgress.SingleBar>();
+  const steps = new Map<string, number>();
+  return {
+    onEvent: (e: SweepEvent<RunResult>) => {
+      const id = e.trial.id;
+      if (e.type === 'started') {
+        bars.set(id, multi.create(1, 0, { label: trialLabel(e.trial.params).padEnd(40), epoch: 0, epochs: '?', loss: '-', acc: '-', lr: '-' }));
+      } else if (e.type === 'message') {
+        const m = e.data as TrainEvent | { type: 'backend' };
+        const bar = bars.get(id);
+        if (!bar) return;
+        if (m.type === 'start') {
+          steps.set(id, m.stepsPerEpoch);
+          bar.setTotal(m.epochs * m.stepsPerEpoch);
+          bar.update((m.resumed?.epoch ?? 0) * m.stepsPerEpoch, { epochs: m.epochs });
+        } else if (m.type === 'step') {
+          bar.update(m.epoch * (steps.get(id) ?? 0) + m.stepInEpoch, {
+            epoch: m.epoch + 1, loss: m.loss.toFixed(3), acc: `${(100 * m.acc).toFixed(1)}%`, lr: m.lr.toExponential(2),
+          });
+        }
+      } else if (e.type === 'finished') {
+        const bar = bars.get(id);
+        if (bar) {
+          multi.remove(bar);
+          bars.delete(id);
+        }
+        multi.log(`${finishedLine(e.record)}\n`);
+      }
+    },
+    // Lines printed while bars are drawn must go through the bars, or they tear the display.
+    log: (line: string) => multi.log(`${line}\n`),
+    stop: () => multi.stop(),
+  };
+}
+
+function finishedLine(r: TrialRecord<RunResult>): string {
+  const label = trialLabel(r.params);
+  if (r.status !== 'ok' || !r.result) return `✗ ${label}: ${r.status}${r.error ? ` — ${r.error.split('\n').slice(-1)[0]}` : ''}`;
+  const x = r.result;
+  return `✓ ${label}: test ${(100 * x.testAcc).toFixed(1)}%, best epoch ${x.bestEpoch + 1}/${x.config.epochs}, ${x.updates} updates, ${(x.wallMs / 1000).toFixed(0)} s`;
+}
+
+/**
+ * Runs the trials of `options.sweep` in up to `workers` parallel processes (`node --import tsx
+ * examples/vit/trial.ts`), then writes `table.txt`, `table.md`, `results.json` and the report into
+ * `options.out`.
+ *
+ * @example
+ * ```ts
+ * import { runStudy } from './study.js';
+ * // await runStudy({ sweep: { name: 'demo', base: { dataset: 'mnist', epochs: 1, trainSize: 400 }, grids: [{ variant: ['constant'], peakLr: [1e-3] }], seeds: 1 },
+ * //   workers: 1, out: 'runs/demo', title: 'Demo', progress: 'lines', log: console.log });
+ * ```
+ */
+export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
+  const { out, log } = options;
+  const trials = expandSweep(options.sweep);
+  await writeJsonAtomic(join(out, 'sweep.json'), options.sweep);
+  // What the report says, kept so `report <dir>` can render it again later.
+  await writeJsonAtomic(join(out, 'study.json'), { title: options.title, intro: options.intro ?? [], meta: options.meta ?? {} });
+  const tsx = import.meta.resolve('tsx');
+  const seen: { backend: string | null } = { backend: null };
+  const view = progressView(options.progress, log);
+  const outcome = await (async () => {
+    try {
+      return await runSweep<RunResult>({
+        dir: out,
+        trials,
+        concurrency: options.workers,
+        parseResult,
+        ...(options.signal ? { signal: options.signal } : {}),
+        command: (trial, paths) => ({
+          command: process.execPath,
+          args: ['--import', tsx, TRIAL_SCRIPT, JSON.stringify(trial.params), paths.dir, paths.result],
+          cwd: REPO_ROOT,
+        }),
+        onEvent: (e) => {
+          if (e.type === 'message' && (e.data as { type?: string }).type === 'backend' && seen.backend === null) {
+            seen.backend = String((e.data as { summary?: unknown }).summary);
+            view.log(`${seen.backend} (in each worker)`);
+          }
+          if (e.type === 'skipped') view.log(`↷ ${trialLabel(e.trial.params)}: already done (${e.record.status}), skipped`);
+          view.onEvent(e);
+        },
+      });
+    } finally {
+      view.stop();
+    }
+  })();
+  const records = outcome.records;
+  const backend = seen.backend;
+  const { table, reportPath } = await writeStudyOutputs(out, records, {
+    title: options.title,
+    ...(options.intro ? { intro: options.intro } : {}),
+    meta: { ...(options.meta ?? {}), ...(backend ? { backend } : {}) },
+    ...(options.referenceDir !== undefined ? { referenceDir: options.referenceDir } : {}),
+    report: options.report !== false,
+  });
+  return { records, table, reportPath, aborted: outcome.aborted, backend };
+}
+
+/**
+ * Writes what a study produced into `out`: `table.txt`, `table.md`, `results.json` and (unless
+ * `report: false`) the HTML report with its SVG figures.
+ *
+ * @example
+ * ```ts
+ * import { loadStudyRecords, writeStudyOutputs } from './study.js';
+ * // const records = await loadStudyRecords('runs/compare-...');
+ * // await writeStudyOutputs('runs/compare-...', records, { title: 'Again' });
+ * ```
+ */
+export async function writeStudyOutputs(
+  out: string,
+  records: readonly TrialRecord<RunResult>[],
+  options: { title: string; intro?: readonly string[]; meta?: Readonly<Record<string, string>>; referenceDir?: string | null; report?: boolean },
+): Promise<{ table: TextTable; reportPath: string | null }> {
+  const table = comparisonTable(records);
+  await writeFile(join(out, 'table.txt'), `${formatTable(table)}\n`);
+  await writeFile(join(out, 'table.md'), `${markdownTable(table)}\n`);
+  await writeJsonAtomic(join(out, 'results.json'), {
+    table,
+    trials: records.map((r) => ({ id: r.id, params: r.params, status: r.status, ...(r.result ? {
+      testAcc: r.result.testAcc, bestValAcc: r.result.bestValAcc, bestEpoch: r.result.bestEpoch, updates: r.result.updates, wallMs: r.result.wallMs,
+    } : { error: r.error }) })),
+  });
+  if (options.report === false || records.length === 0) return { table, reportPath: null };
+  const referenceDir = options.referenceDir === undefined ? DEFAULT_REFERENCE_DIR : options.referenceDir;
+  const reference = referenceDir && existsSync(referenceDir) ? loadReferenceStudy(referenceDir) : null;
+  const present = new Set(records.map((r) => String(r.params.variant)));
+  const { html } = await writeReport({
+    title: options.title,
+    ...(options.intro ? { intro: options.intro } : {}),
+    meta: { ...(options.meta ?? {}), 'results folder': resolve(out) },
+    runs: reportRuns(records),
+    variants: Object.values(VARIANTS).filter((v) => present.has(v.name)).map((v) => ({ name: v.name, label: v.label, description: v.description })),
+    table,
+    failures: records.filter((r) => r.status !== 'ok').map((r) => ({ id: r.id, label: trialLabel(r.params), error: r.error ?? r.status })),
+    reference,
+  }, out);
+  return { table, reportPath: html };
+}
+
+/**
+ * Reads the trial records of a study folder (its `sweep.json` and `trials/*.json`), for
+ * re-rendering a report or summarising a sweep that is still running.
+ *
+ * @example
+ * ```ts
+ * import { loadStudyRecords } from './study.js';
+ * // (await loadStudyRecords('runs/study-sweep')).filter((r) => r.status === 'ok').length
+ * ```
+ */
+export async function loadStudyRecords(out: string): Promise<{
+  sweep: SweepConfig;
+  records: TrialRecord<RunResult>[];
+  title: string;
+  intro: string[];
+  meta: Record<string, string>;
+}> {
+  const raw = await readJsonIfValid(join(out, 'sweep.json'));
+  if (raw === undefined) throw new HyperscheduleError('study folder', out, 'a folder written by a comparison or sweep (with sweep.json)');
+  const sweep = parseSweepConfig(raw);
+  const records: TrialRecord<RunResult>[] = [];
+  for (const t of expandSweep(sweep)) {
+    const r = await readTrialRecord(out, t.id, parseResult);
+    if (r) records.push(r);
+  }
+  const about = (await readJsonIfValid(join(out, 'study.json'))) as { title?: string; intro?: string[]; meta?: Record<string, string> } | undefined;
+  return { sweep, records, title: about?.title ?? `Study ${sweep.name}`, intro: about?.intro ?? [], meta: about?.meta ?? {} };
+}
