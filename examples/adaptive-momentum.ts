@@ -17,7 +17,7 @@
  *   npx tsx examples/adaptive-momentum.ts --quick   # a few seconds (tests)
  */
 import * as tf from '@tensorflow/tfjs';
-import { SGD, createSession, enableAdaptiveMomentum, unhook, type HistoryPoint } from '../src/index.js';
+import { SGD, createSession, enableAdaptiveMomentum, type HistoryPoint } from '../src/index.js';
 import { shuffledBatches } from './shared/batches.js';
 import { isEntryPoint, parseCommon, seconds, table, useBackend } from './shared/cli.js';
 import { loadFlatImages, type FlatSplit } from './shared/data.js';
@@ -36,7 +36,15 @@ export interface LoopConfig {
   readonly logEvery: number;
 }
 
-/** The existing loop; `adaptive` adds the one line. Returns the model, losses and the momentum each update used. */
+/**
+ * The existing loop; `adaptive` adds the one line. Returns the model, losses and the momentum each
+ * update used.
+ *
+ * @example
+ * ```ts
+ * const { momentum } = train(data, { epochs: 100, batch: 1500, lr: 0.2, momentum: 0.9, hidden: [96], seed: 0, logEvery: 10 }, true);
+ * ```
+ */
 export function train(data: { train: FlatSplit; features: number }, cfg: LoopConfig, adaptive: boolean): { model: Mlp; losses: number[]; momentum: number[] } {
   const model = createMlp({ inputs: data.features, hidden: cfg.hidden, outputs: 10, seed: cfg.seed });
   const optimizer = new SGD({ learningRate: cfg.lr, momentum: cfg.momentum });
@@ -51,8 +59,7 @@ export function train(data: { train: FlatSplit; features: number }, cfg: LoopCon
     }
     if ((epoch + 1) % cfg.logEvery === 0) losses.push(evaluate(model, data.train).loss);
   }
-  unhook(optimizer); // frees the hook's device copies of the last gradient (no-op when not hooked)
-  optimizer.dispose();
+  optimizer.dispose(); // also frees the hook's device copies of the last gradient
   return { model, losses, momentum: momentum ? expand(momentum.history, updates) : new Array<number>(updates).fill(cfg.momentum) };
 }
 
@@ -114,8 +121,15 @@ const betaSummary = (r: MomentumRun): string =>
 const lossText = (x: number): string => (Number.isFinite(x) && x < 1e4 ? x.toFixed(3) : 'diverged');
 
 /**
- * Runs the comparison and prints it. Flags: `--quick`, `--backend <tensorflow|wasm|cpu>`,
+ * Runs the comparison and prints it.
+ * Flags: `--quick`, `--backend <tensorflow|wasm|cpu>`,
  * `--seed <n>`, `--data-dir <dir>`, `--dataset <auto|cifar10|mnist>`.
+ *
+ * @example
+ * ```ts
+ * const r = await main(['--quick']);
+ * r.fullBatch.find((x) => x.adaptive)?.momentum; // the beta of every update
+ * ```
  */
 export async function main(argv: readonly string[] = process.argv.slice(2), log: (line: string) => void = console.log): Promise<AdaptiveMomentumExampleResult> {
   const { common } = parseCommon(argv, {}, log);

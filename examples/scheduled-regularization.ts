@@ -28,7 +28,15 @@ export interface RegularizationConfig {
   readonly seed: number;
 }
 
-/** The loop: dropout rate from a schedule, read at every forward pass. Returns the model and the rate of every update. */
+/**
+ * The loop: dropout rate from a schedule, read at every forward pass. Returns the model and the
+ * rate of every update.
+ *
+ * @example
+ * ```ts
+ * const { rates } = train(data, { epochs: 4, batch: 50, lr: 2e-3, hidden: [64], seed: 0 }, constant({ value: 0.3, unit: 'epoch' }));
+ * ```
+ */
 export function train(data: { train: FlatSplit; features: number }, cfg: RegularizationConfig, rate: Schedule): { model: Mlp; rates: number[] } {
   const model = createMlp({ inputs: data.features, hidden: cfg.hidden, outputs: 10, seed: cfg.seed });
   const dropout = param('dropout', { schedule: rate }, { domain: 'probability' });
@@ -75,8 +83,15 @@ const QUICK = { trainSize: 600, cfg: { epochs: 4, batch: 50, lr: 2e-3, hidden: [
 const TARGET = 0.5;
 
 /**
- * Trains the three variants and prints the comparison. Flags: `--quick`,
+ * Trains the three variants and prints the comparison.
+ * Flags: `--quick`,
  * `--backend <tensorflow|wasm|cpu>`, `--seed <n>`, `--data-dir <dir>`, `--dataset <auto|cifar10|mnist>`.
+ *
+ * @example
+ * ```ts
+ * const r = await main(['--quick']);
+ * r.runs.map((x) => x.testAccuracy);
+ * ```
  */
 export async function main(argv: readonly string[] = process.argv.slice(2), log: (line: string) => void = console.log): Promise<RegularizationExampleResult> {
   const { common } = parseCommon(argv, {}, log);

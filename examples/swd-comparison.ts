@@ -94,7 +94,14 @@ export function trainOne(data: FlatImages, cfg: SwdConfig, which: 'AdamS' | 'Ada
   return { optimizer: which, seed, gradNorm, trainLoss, testAccuracy, weightNorm, seconds: elapsed };
 }
 
-/** Mean and sample standard deviation (n - 1; 0 for a single value). */
+/**
+ * Mean and sample standard deviation (n - 1; 0 for a single value).
+ *
+ * @example
+ * ```ts
+ * meanStd([1, 2, 3, 4]); // { mean: 2.5, std: 1.29... }
+ * ```
+ */
 export function meanStd(xs: readonly number[]): MeanStd {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const variance = xs.length > 1 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) : 0;
@@ -117,9 +124,16 @@ function positive(flag: string, text: string | boolean | undefined, integer: boo
 }
 
 /**
- * Runs the comparison and prints the table. Flags: `--quick`, `--seeds <n>` (default 3; quick 2),
+ * Runs the comparison and prints the table.
+ * Flags: `--quick`, `--seeds <n>` (default 3; quick 2),
  * `--epochs <n>`, `--lambda <x>`, `--backend <tensorflow|wasm|cpu>`, `--seed <first seed>`,
  * `--data-dir <dir>`, `--dataset <auto|cifar10|mnist>`.
+ *
+ * @example
+ * ```ts
+ * const r = await main(['--quick', '--seeds', '2']);
+ * r.summary.AdamS.testAccuracy; // { mean, std }
+ * ```
  */
 export async function main(argv: readonly string[] = process.argv.slice(2), log: (line: string) => void = console.log): Promise<SwdExampleResult> {
   const { common, extra } = parseCommon(argv, { seeds: { type: 'string' }, epochs: { type: 'string' }, lambda: { type: 'string' } }, log);

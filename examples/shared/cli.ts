@@ -64,13 +64,27 @@ export function parseCommon(
   };
 }
 
-/** Activates the best available backend at or below `prefer` and logs the one-line reason. */
+/**
+ * Activates the best available backend at or below `prefer` and logs the one-line reason.
+ *
+ * @example
+ * ```ts
+ * await useBackend('wasm', console.log); // 'wasm'
+ * ```
+ */
 export async function useBackend(prefer: BackendName, log: (line: string) => void): Promise<string> {
   const selection = await selectBackend({ prefer, log });
   return selection.backend;
 }
 
-/** Milliseconds since `start` as seconds with one decimal. */
+/**
+ * Seconds since `start` (a `performance.now()` reading), rounded to one decimal.
+ *
+ * @example
+ * ```ts
+ * const t = performance.now(); seconds(t); // 0
+ * ```
+ */
 export function seconds(start: number): number {
   return Math.round((performance.now() - start) / 100) / 10;
 }
@@ -88,7 +102,14 @@ export function table(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
 }
 
-/** True when the module at `metaUrl` is the script node/tsx was started with. */
+/**
+ * True when the module at `metaUrl` is the script node/tsx was started with.
+ *
+ * @example
+ * ```ts
+ * if (isEntryPoint(import.meta.url)) await main();
+ * ```
+ */
 export function isEntryPoint(metaUrl: string): boolean {
   const entry = process.argv[1];
   return entry !== undefined && pathToFileURL(entry).href === metaUrl;

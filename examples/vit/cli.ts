@@ -184,6 +184,8 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
         'each variant a worker process, then prints a table and writes an HTML report under runs/.',
     )
     .exitOverride()
+    // Options after a subcommand belong to it (the subcommands repeat the run options with other defaults).
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.log(s.trimEnd()), writeErr: (s) => io.error(s.trimEnd()) });
 
   addRunOptions(program, { dataset: 'auto', preset: 'tiny', epochs: 6, trainSize: 3000, testSize: 2000, batchSize: 64, evalEvery: 1, stepping: 'step' })

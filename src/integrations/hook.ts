@@ -50,7 +50,7 @@ export interface HookState {
 type NamedTensor = { name: string; tensor: tf.Tensor };
 type ApplyGradients = (grads: tf.NamedTensorMap | NamedTensor[]) => void;
 type Minimize = (f: () => tf.Scalar, returnCost?: boolean, varList?: tf.Variable[]) => tf.Scalar | null;
-type Patchable = { applyGradients: ApplyGradients; minimize: Minimize };
+type Patchable = { applyGradients: ApplyGradients; minimize: Minimize; dispose: () => void };
 
 const HOOKS = new WeakMap<object, OptimizerHook>();
 
@@ -87,7 +87,7 @@ export class OptimizerHook<O extends tf.Optimizer = tf.Optimizer> implements Ses
   private readonly onNonFinite: 'skip' | 'apply';
   private readonly apply: HookOptions<O>['apply'];
   private readonly originalApply: ApplyGradients;
-  private readonly originals: { applyGradients?: ApplyGradients; minimize?: Minimize };
+  private readonly originals: { applyGradients?: ApplyGradients; minimize?: Minimize; dispose?: () => void };
   private previous: Map<string, tf.Tensor> | undefined;
   private pending: { names: string[]; squares: tf.Tensor } | undefined;
   private deferred: UpdateReport | undefined;
@@ -113,6 +113,12 @@ export class OptimizerHook<O extends tf.Optimizer = tf.Optimizer> implements Ses
     this.originals = {
       ...(Object.prototype.hasOwnProperty.call(target, 'applyGradients') ? { applyGradients: target.applyGradients } : {}),
       ...(Object.prototype.hasOwnProperty.call(target, 'minimize') ? { minimize: target.minimize } : {}),
+      ...(Object.prototype.hasOwnProperty.call(target, 'dispose') ? { dispose: target.dispose } : {}),
+    };
+    // Disposing the optimizer also frees the device copies the hook carries between updates.
+    target.dispose = () => {
+      this.detach();
+      target.dispose();
     };
     target.applyGradients = (grads) => this.update(grads, undefined);
     target.minimize = (f, returnCost = false, varList) => {
@@ -225,7 +231,7 @@ export class OptimizerHook<O extends tf.Optimizer = tf.Optimizer> implements Ses
   detach(): void {
     this.completeDeferred();
     const target = this.optimizer as unknown as Partial<Patchable>;
-    for (const key of ['applyGradients', 'minimize'] as const) {
+    for (const key of ['applyGradients', 'minimize', 'dispose'] as const) {
       const original = this.originals[key];
       if (original) (target as Record<string, unknown>)[key] = original;
       else delete target[key];

@@ -22,6 +22,21 @@ function linear(initial = 0) {
 }
 
 describe('hook in a custom loop', () => {
+  test('disposing a hooked optimizer frees the device copies the hook carries', () => {
+    const session = createSession({ batchSize: xs.length });
+    const m = linear(0);
+    const before = tf.memory().numTensors;
+    const optimizer = hook(tf.train.adam(0.1), session);
+    const sub = session.signals.updates(['gradDeltaNorm', 'paramDeltaNorm']).subscribe();
+    for (let k = 0; k < 3; k++) optimizer.minimize(m.loss);
+    expect(tf.memory().numTensors).toBeGreaterThan(before); // adam slots + the hook's previous gradient
+    optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(hookOf(optimizer)).toBeUndefined();
+    sub.unsubscribe();
+    m.dispose();
+  });
+
   test('scheduled learning rate is used by every update; signals match independent computations', () => {
     const lr = param('lr', { schedule: inverse('step') }, { domain: 'positive' });
     const session = createSession({ params: [lr], batchSize: xs.length });

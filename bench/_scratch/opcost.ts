@@ -1,0 +1,13 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+await tf.setBackend('wasm'); await tf.ready();
+const a = tf.ones([4]), b = tf.ones([4]);
+const big = tf.randomNormal([1088, 128]);
+const time = (label: string, f: () => void, n = 5000) => { for (let i = 0; i < 200; i++) tf.tidy(f); const ts: number[] = []; for (let r = 0; r < 5; r++) { const t0 = performance.now(); tf.tidy(() => { for (let i = 0; i < n; i++) f(); }); ts.push((performance.now() - t0) / n * 1000); } console.log(label, Math.min(...ts).toFixed(1), 'us/op'); };
+time('add tiny', () => { tf.add(a, b); });
+time('add tiny + number', () => { tf.add(a, 0.5); });
+time('mul big', () => { tf.mul(big, big); }, 1000);
+time('erf big', () => { tf.erf(big); }, 200);
+time('sigmoid big', () => { tf.sigmoid(big); }, 1000);
+const v = tf.variable(tf.ones([4]));
+time('grad of add (tape)', () => { tf.grad((x: tf.Tensor) => tf.sum(tf.add(x, b)))(a); }, 2000);
