@@ -8,7 +8,7 @@
  * and tfjs would write at address 0 (silent corruption, a crash later), so `_malloc` is wrapped
  * to throw instead.
  *
- *   npx tsx bench/memory-probe.ts --preset small --batch 256 [--micro 64] [--steps 1]
+ *   npx tsx bench/memory-probe.ts --preset small --batch 256 [--micro 64] [--steps 1] [--pregrow 3500]
  */
 import * as tf from '@tensorflow/tfjs';
 import { AdamW, minimizeAccumulated, sliceRows } from '../src/index.js';
@@ -17,16 +17,25 @@ import { syntheticData, vitModel } from './lib/models.js';
 import { parseArgs } from './lib/report.js';
 import type { ViTPresetName } from '../examples/vit/model.js';
 
-type WasmModule = { HEAPU8: Uint8Array; _malloc: (n: number) => number };
+type WasmModule = { HEAPU8: Uint8Array; _malloc: (n: number) => number; _free: (p: number) => void };
 
 const { options } = parseArgs();
 const preset = (options.preset ?? 'tiny') as ViTPresetName;
 const batch = Number(options.batch ?? 64);
 const micro = Number(options.micro ?? 0);
 const steps = Number(options.steps ?? 1);
+/** Grow the heap to this many MB before training (one grow instead of dozens; see below). */
+const pregrowMB = Number(options.pregrow ?? 0);
 
 await useBackend('wasm');
 const wasm = (tf.backend() as unknown as { wasm: WasmModule }).wasm;
+// Emscripten grows the heap by ~20% at a time, and each grow may copy the whole heap: a first
+// step that ends at several GB spends most of its time copying. One large malloc + free grows it
+// once (the pages are only touched, and counted in RSS, when tensors use them).
+if (pregrowMB > 0) {
+  const p = wasm._malloc(pregrowMB * 2 ** 20) >>> 0;
+  if (p !== 0) wasm._free(p);
+}
 const malloc = wasm._malloc.bind(wasm);
 wasm._malloc = (n: number) => {
   const p = malloc(n);

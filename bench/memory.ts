@@ -39,6 +39,8 @@ const args = parseArgs();
 const quick = args.quick;
 const MB = 2 ** 20;
 const HEAP_LIMIT = 4 * 2 ** 30;
+/** Heap the big probes grow to up front (bench/memory-probe.ts explains why). */
+const PREGROW_MB = 3800;
 
 // ---- 1. flat memory over 1,000 steps -------------------------------------------------------
 interface Sample {
@@ -114,9 +116,9 @@ interface Probe {
   readonly wallMs: number;
 }
 
-function probe(preset: ViTPresetName, batch: number, micro = 0, steps = 1): Probe {
+function probe(preset: ViTPresetName, batch: number, micro = 0, pregrowMB = 0): Probe {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'memory-probe.ts'), '--preset', preset, '--batch', String(batch), '--micro', String(micro), '--steps', String(steps)], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'memory-probe.ts'), '--preset', preset, '--batch', String(batch), '--micro', String(micro), '--pregrow', String(pregrowMB)], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 1 << 24,
@@ -147,8 +149,8 @@ interface Limit {
 
 function largestBatch(preset: ViTPresetName, small: number): Limit {
   const probes: Probe[] = [];
-  const run = (b: number) => {
-    const p = probe(preset, b);
+  const run = (b: number, pregrowMB = 0) => {
+    const p = probe(preset, b, 0, pregrowMB);
     probes.push(p);
     return p;
   };
@@ -163,10 +165,10 @@ function largestBatch(preset: ViTPresetName, small: number): Limit {
   if (candidate > 2 * small) {
     // Confirm: the candidate trains, twice it does not; walk down if the candidate fails.
     for (;;) {
-      const p = run(candidate);
+      const p = run(candidate, PREGROW_MB);
       if (p.ok) {
         largest = candidate;
-        const up = run(2 * candidate);
+        const up = run(2 * candidate, PREGROW_MB);
         if (up.ok) largest = 2 * candidate;
         break;
       }
@@ -199,10 +201,10 @@ for (const { preset, small } of presets) {
   if (preset === 'reference') {
     const refMicro = Number(args.options['reference-micro'] ?? Math.min(micro, 32));
     console.log(`${preset}: the study's batch 512 through accumulation`);
-    accumulated.push(probe(preset, Number(args.options['reference-batch'] ?? 512), refMicro));
+    accumulated.push(probe(preset, Number(args.options['reference-batch'] ?? 512), refMicro, PREGROW_MB));
   } else if (!quick) {
     console.log(`${preset}: 4x that batch through accumulation`);
-    accumulated.push(probe(preset, 4 * micro, micro));
+    accumulated.push(probe(preset, 4 * micro, micro, PREGROW_MB));
   }
 }
 

@@ -53,6 +53,8 @@ interface Variant {
   /** CPU ms per step (this process), one entry per round: the ratio the targets are judged on. */
   readonly cpu: number[];
   readonly reads: number[];
+  /** Round index of each entry (sparse variants skip rounds; ratios pair them with bare's same round). */
+  readonly rounds: number[];
   readonly dispose: () => void;
 }
 
@@ -91,7 +93,7 @@ function makeVariant(name: VariantName, model: BenchModel, data: { xs: tf.Tensor
       opt.minimize(() => model.loss(xb, yb), false, model.variables);
       tf.dispose([xb, yb]);
     };
-    return { name, model, step, times, cpu, reads, dispose: () => opt.dispose() };
+    return { name, model, step, times, cpu, reads, rounds: [], dispose: () => opt.dispose() };
   }
   const lrBase = param('lr.base', { schedule: oneCycle({ max: 1e-3, total: TOTAL }) }, { domain: 'positive' });
   const batchSize = param('batchSize', { schedule: stepDecay({ init: batch, stepSize: 1000, gamma: 2, unit: 'epoch' }) }, {
@@ -128,7 +130,7 @@ function makeVariant(name: VariantName, model: BenchModel, data: { xs: tf.Tensor
     tf.dispose([xs, ys]);
   };
   return {
-    name, model, step, times, cpu, reads,
+    name, model, step, times, cpu, reads, rounds: [],
     dispose: () => {
       unsubscribe();
       opt.dispose();
@@ -167,6 +169,8 @@ async function runCase(options: {
   batch: number;
   rounds: number;
   stepsPerRound: number;
+  /** The check/controllers variants run every `sparseEvery`-th round only (their target is reads, not time). */
+  sparseEvery?: number;
 }): Promise<CaseResult> {
   await useBackend(options.backend);
   const { batch } = options;
@@ -179,10 +183,12 @@ async function runCase(options: {
     for (const v of variants) for (let w = 0; w < 2; w++) v.step(); // warm-up: kernels, XNNPACK operators, slots
     counter = countReads();
     const tensorsBefore = tf.memory().numTensors;
+    const every = options.sparseEvery ?? 1;
     for (let r = 0; r < options.rounds; r++) {
+      const active = variants.filter((v) => v.name === 'bare' || v.name === 'schedules' || r % every === 0);
       // Rotate the starting variant each round so no variant always follows the same one.
-      for (let j = 0; j < variants.length; j++) {
-        const v = variants[(r + j) % variants.length]!;
+      for (let j = 0; j < active.length; j++) {
+        const v = active[(r + j) % active.length]!;
         const before = counter.count();
         const c0 = cpuMs();
         const t0 = performance.now();
@@ -190,6 +196,7 @@ async function runCase(options: {
         v.times.push((performance.now() - t0) / options.stepsPerRound);
         v.cpu.push((cpuMs() - c0) / options.stepsPerRound);
         v.reads.push((counter.count() - before) / options.stepsPerRound);
+        v.rounds.push(r);
       }
     }
     const leaked = tf.memory().numTensors - tensorsBefore;
@@ -202,13 +209,15 @@ async function runCase(options: {
   const out = {} as CaseResult['variants'];
   for (const v of variants) {
     const readsPerStep = v.reads.reduce((a, b) => a + b, 0) / v.reads.length;
+    const bareCpu = v.rounds.map((r) => bare.cpu[r]!);
+    const bareWall = v.rounds.map((r) => bare.times[r]!);
     out[v.name] = {
       time: summarize(v.times),
       cpuTime: summarize(v.cpu),
       readsPerStep: readsPerStep - bareReads,
-      vsBare: v === bare ? null : pairedRatio(bare.cpu, v.cpu),
-      wallVsBare: v === bare ? null : pairedRatio(bare.times, v.times),
-      addedMsPerStep: v === bare ? null : summarize(v.cpu.map((t, i) => t - bare.cpu[i]!)).median,
+      vsBare: v === bare ? null : pairedRatio(bareCpu, v.cpu),
+      wallVsBare: v === bare ? null : pairedRatio(bareWall, v.times),
+      addedMsPerStep: v === bare ? null : summarize(v.cpu.map((t, i) => t - bareCpu[i]!)).median,
     };
   }
   const result: CaseResult = {
@@ -238,8 +247,9 @@ cases.push(
     backend: 'wasm',
     model: (seed) => vitModel('small', seed),
     batch: 32,
-    rounds: Number(args.options['vit-rounds'] ?? (quick ? 4 : 12)),
+    rounds: Number(args.options['vit-rounds'] ?? (quick ? 4 : 16)),
     stepsPerRound: 1,
+    sparseEvery: 4,
   }),
 );
 cases.push(
@@ -256,8 +266,8 @@ cases.push(
 // bookkeeping, so the difference to bare is hyperschedule's own cost per update in absolute terms.
 cases.push(
   await runCase({
-    label: 'bookkeeping (4-4-2 MLP), cpu',
-    backend: 'cpu',
+    label: 'bookkeeping (4-4-2 MLP), wasm',
+    backend: 'wasm',
     model: (seed) => createMlp({ inputs: 4, hidden: 4, classes: 2, seed }),
     batch: 4,
     rounds: Number(args.options['tiny-rounds'] ?? (quick ? 10 : 30)),

@@ -21,13 +21,37 @@ import { formatTable } from './table.js';
 import { trainRun } from './train.js';
 import { DEFAULT_VARIANTS, VARIANTS } from './variants.js';
 
-/** Where runs go by default (gitignored). */
+/**
+ * Where runs go by default: `runs/` in the repository (gitignored).
+ *
+ * @example
+ * ```ts
+ * import { RUNS_DIR } from './cli.js';
+ * RUNS_DIR.endsWith('runs'); // true
+ * ```
+ */
 export const RUNS_DIR = join(REPO_ROOT, 'runs');
 
-/** The study's LR schedulers, as variant names (warm restarts are swept over T_0 separately). */
+/**
+ * The study's LR schedulers, as variant names (warm restarts are swept over T_0 separately).
+ *
+ * @example
+ * ```ts
+ * import { STUDY_SCHEDULERS } from './cli.js';
+ * STUDY_SCHEDULERS.length; // 6
+ * ```
+ */
 export const STUDY_SCHEDULERS = ['constant', 'constant-warmup', 'cosine', 'cosine-warmup', 'step', 'one-cycle'] as const;
 
-/** Input and output of the CLI (tests capture them). */
+/**
+ * Input and output of the CLI (tests capture them).
+ *
+ * @example
+ * ```ts
+ * import type { CliIo } from './cli.js';
+ * const io: CliIo = { log: console.log, error: console.error, tty: false };
+ * ```
+ */
 export interface CliIo {
   readonly log: (line: string) => void;
   readonly error: (line: string) => void;

@@ -6,7 +6,16 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { HyperscheduleError } from '../../src/errors.js';
 
-/** How often the schedulers move: once per epoch (the reference study, PyTorch's `scheduler.step()` per epoch) or every update. */
+/**
+ * How often the schedulers move: once per epoch (the reference study, PyTorch's `scheduler.step()`
+ * per epoch) or every update.
+ *
+ * @example
+ * ```ts
+ * import type { Stepping } from './config.js';
+ * const s: Stepping = 'epoch';
+ * ```
+ */
 export type Stepping = 'epoch' | 'step';
 
 const schema = z
@@ -54,7 +63,15 @@ const schema = z
  */
 export type RunConfig = z.output<typeof schema>;
 
-/** A run config as written by hand or on a command line: everything but `variant` and `peakLr` optional. */
+/**
+ * A run config as written by hand or on a command line: everything but `variant` and `peakLr` optional.
+ *
+ * @example
+ * ```ts
+ * import type { RunConfigInput } from './config.js';
+ * const c: RunConfigInput = { variant: 'one-cycle', peakLr: 5e-3, epochs: 10 };
+ * ```
+ */
 export type RunConfigInput = z.input<typeof schema>;
 
 /**

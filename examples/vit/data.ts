@@ -3,7 +3,7 @@
  * optional seeded subset, the seeded 90/10 train/val split, per-channel statistics of the training
  * split, and host-side batch assembly (augmentation, normalisation) from row indices.
  */
-import { augmentImage, type AugmentOptions } from '../../src/node/data/augment.js';
+import { PADDED_CROP_AUGMENT, REFERENCE_AUGMENT, augmentImage, type AugmentOptions } from '../../src/node/data/augment.js';
 import { loadCifar10Dir } from '../../src/node/data/cifar10.js';
 import { sampleRows, type ImageDataset } from '../../src/node/data/dataset.js';
 import { loadImageDataset } from '../../src/node/data/load.js';
@@ -12,7 +12,6 @@ import { channelStats, type ChannelStats } from '../../src/node/data/normalize.j
 import { obtainCifar10 } from '../../src/node/data/obtain.js';
 import { createRng, mixSeed, permutation } from '../../src/node/data/rng.js';
 import { splitTrainVal } from '../../src/node/data/split.js';
-import { PADDED_CROP_AUGMENT, REFERENCE_AUGMENT } from '../../src/node/data/augment.js';
 import type { RunConfig } from './config.js';
 
 /**

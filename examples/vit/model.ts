@@ -12,6 +12,7 @@ import { gelu } from './layers/gelu.js';
 import { layerNorm } from './layers/layer-norm.js';
 import { linear } from './layers/matmul.js';
 import { patchify } from './layers/patchify.js';
+import { add, firstToken, repeatRows, reshape } from './layers/shape.js';
 
 /** Full description of a ViT. */
 export interface ViTConfig {
@@ -329,11 +330,11 @@ export function createViT(
       );
     }
     const patches = patchify(x, config.patchSize);
-    const embedded = tf.reshape(linear(patches, v('patch_embed.weight'), v('patch_embed.bias')), [b, tokens - 1, d]);
-    // broadcastTo's gradient is a sum; tile's would be a slice per batch row.
-    const cls = tf.broadcastTo(v<tf.Tensor3D>('cls_token'), [b, 1, d]);
-    const seq = tf.add(tf.concat([cls, embedded], 1), v('pos_embed'));
-    let stream = tf.reshape(seq, [b * tokens, d]) as tf.Tensor2D;
+    const embedded = reshape<tf.Rank.R3>(linear(patches, v('patch_embed.weight'), v('patch_embed.bias')), [b, tokens - 1, d]);
+    // tf.broadcastTo runs as a Tile, whose gradient is one slice per batch row; repeatRows sums.
+    const cls = repeatRows(v<tf.Tensor3D>('cls_token'), b);
+    const seq = add(tf.concat([cls, embedded], 1), v('pos_embed'));
+    let stream = reshape<tf.Rank.R2>(seq, [b * tokens, d]);
     for (let i = 0; i < config.layers; i++) {
       const p = `blocks.${i}`;
       const attnIn = layerNorm(stream, v(`${p}.norm1.weight`), v(`${p}.norm1.bias`));
@@ -351,14 +352,14 @@ export function createViT(
         },
         { batch: b, tokens, heads: config.heads, scale },
       );
-      stream = tf.add(stream, attnOut);
+      stream = add(stream, attnOut);
       const mlpIn = layerNorm(stream, v(`${p}.norm2.weight`), v(`${p}.norm2.bias`));
       const hidden = gelu(linear(mlpIn, v(`${p}.mlp.fc1.weight`), v(`${p}.mlp.fc1.bias`)));
       let mlpOut = linear(hidden, v(`${p}.mlp.fc2.weight`), v(`${p}.mlp.fc2.bias`));
       if (config.mlpGelu === 'both') mlpOut = gelu(mlpOut);
-      stream = tf.add(stream, mlpOut);
+      stream = add(stream, mlpOut);
     }
-    const clsOut = tf.reshape(tf.slice(tf.reshape(stream, [b, tokens, d]), [0, 0, 0], [b, 1, d]), [b, d]) as tf.Tensor2D;
+    const clsOut = firstToken(stream, b, tokens);
     let z = layerNorm(clsOut, v('head.norm.weight'), v('head.norm.bias'));
     if (config.head === 'norm-relu-linear') z = tf.relu(z);
     return linear(z, v('head.fc.weight'), v('head.fc.bias'));

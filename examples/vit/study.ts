@@ -20,10 +20,26 @@ import type { RunResult, TrainEvent } from './train.js';
 import { VARIANTS } from './variants.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** The repository root (two levels above this file). */
+/**
+ * The repository root (two levels above this file).
+ *
+ * @example
+ * ```ts
+ * import { REPO_ROOT } from './study.js';
+ * // join(REPO_ROOT, 'runs')
+ * ```
+ */
 export const REPO_ROOT = resolve(HERE, '..', '..');
 const TRIAL_SCRIPT = join(HERE, 'trial.ts');
-/** Where the reference study lives beside the repository (read in place). */
+/**
+ * Where the reference study lives beside the repository (read in place, never copied).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_REFERENCE_DIR } from './study.js';
+ * DEFAULT_REFERENCE_DIR.endsWith('shared/reference'); // true
+ * ```
+ */
 export const DEFAULT_REFERENCE_DIR = resolve(REPO_ROOT, '..', 'shared', 'reference');
 
 /**

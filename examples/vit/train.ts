@@ -24,9 +24,17 @@ import { runConfigHash, type RunConfig } from './config.js';
 import { augmentOf, epochOrder, hostBatch, loadRunData, type RunData } from './data.js';
 import { buildHyperparameters } from './hparams.js';
 import { createViT, type ViT } from './model.js';
-import { HPARAM_NAMES, buildVariant, variantDefinition, type HParamName, type VariantSpec } from './variants.js';
+import { buildVariant, variantDefinition, type HParamName, type VariantSpec } from './variants.js';
 
-/** Values of every hyperparameter at one moment. */
+/**
+ * Values of every hyperparameter at one moment.
+ *
+ * @example
+ * ```ts
+ * import type { HParamValues } from './train.js';
+ * const v: HParamValues = { lr: 1e-3, beta1: 0.9, beta2: 0.999, weightDecay: 1e-4, batchSize: 64 };
+ * ```
+ */
 export type HParamValues = Record<HParamName, number>;
 
 /**
@@ -445,5 +453,3 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
   }
 }
 
-/** Names of the hyperparameters, re-exported for reports and tables. */
-export { HPARAM_NAMES };

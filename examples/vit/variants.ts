@@ -21,10 +21,26 @@ import {
 import { HyperscheduleError } from '../../src/errors.js';
 import type { Stepping } from './config.js';
 
-/** The hyperparameters every run drives (AdamW's four and the batch size). */
+/**
+ * The hyperparameters every run drives (AdamW's four and the batch size).
+ *
+ * @example
+ * ```ts
+ * import { HPARAM_NAMES } from './variants.js';
+ * HPARAM_NAMES.includes('batchSize'); // true
+ * ```
+ */
 export const HPARAM_NAMES = ['lr', 'beta1', 'beta2', 'weightDecay', 'batchSize'] as const;
 
-/** One of {@link HPARAM_NAMES}. */
+/**
+ * One of {@link HPARAM_NAMES}.
+ *
+ * @example
+ * ```ts
+ * import type { HParamName } from './variants.js';
+ * const h: HParamName = 'beta1';
+ * ```
+ */
 export type HParamName = (typeof HPARAM_NAMES)[number];
 
 /**
@@ -116,7 +132,15 @@ const STEP_DECAYS = 20;
 const STEP_GAMMA = 0.9;
 /** eta_min of the study's CosineAnnealingLR. */
 const COSINE_MIN = 1e-6;
-/** lambda of scheduled weight decay: AdamS's CIFAR-10 setting (Xie et al. 2023). */
+/**
+ * lambda of scheduled weight decay: AdamS's CIFAR-10 setting (Xie et al. 2023).
+ *
+ * @example
+ * ```ts
+ * import { SWD_LAMBDA } from './variants.js';
+ * SWD_LAMBDA; // 0.0005
+ * ```
+ */
 export const SWD_LAMBDA = 5e-4;
 
 function checkContext(ctx: VariantContext): void {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { blockProduct, swapLast } from './batch-matmul.js';
 import { withGradient } from './custom-grad.js';
 import { linear } from './matmul.js';
+import { mergeHeads, scaleBy, splitHeads } from './shape.js';
 
 /** Weights of one multi-head self-attention layer (PyTorch reference names: q, k, v, o). */
 export interface AttentionWeights {
@@ -54,7 +55,8 @@ export const attend = withGradient(([q, k, v], save) => {
  *
  * Shaped for wasm: q, k and v are three 2-D products on XNNPACK's fast path (a fused `[D, 3D]`
  * projection would need slicing, and wasm's Slice copies its whole input each call); heads go to
- * the front with one 3-D transpose each (`[B*T, H, dh] -> [H, B*T, dh]`, batch index `h*B + b`);
+ * the front with one 3-D transpose each ({@link splitHeads}: `[B*T, H, dh] -> [H, B*T, dh]`, batch
+ * index `h*B + b`; reshapes and the scale inside ops that save no copies for the gradient);
  * the per-head products run in {@link attend}, whose products run each of the H*B small matrix
  * products on XNNPACK through zero-copy views (wasm's own batched MatMul is a scalar loop at
  * ~2 GFLOP/s — 40% of a `small` training step before this change).
@@ -74,16 +76,12 @@ export function selfAttention(
   shape: { batch: number; tokens: number; heads: number; scale: number },
 ): tf.Tensor2D {
   const { batch: b, tokens: t, heads: h, scale } = shape;
-  const d = x.shape[1];
-  const dh = d / h;
-  const toHeads = (y: tf.Tensor2D): tf.Tensor3D =>
-    tf.reshape(tf.transpose(tf.reshape(y, [b * t, h, dh]), [1, 0, 2]), [h * b, t, dh]);
   // Scaling q ([H*B, T, dh]) is cheaper than scaling the scores ([H*B, T, T]) when dh < T.
-  const q = toHeads(tf.mul(linear(x, w.qWeight, w.qBias), 1 / scale));
-  const k = toHeads(linear(x, w.kWeight, w.kBias));
-  const v = toHeads(linear(x, w.vWeight, w.vBias));
+  const q = splitHeads(scaleBy(linear(x, w.qWeight, w.qBias), 1 / scale), b, t, h);
+  const k = splitHeads(linear(x, w.kWeight, w.kBias), b, t, h);
+  const v = splitHeads(linear(x, w.vWeight, w.vBias), b, t, h);
   const ctx = attend(q, k, v); // [H*B, T, dh]
-  // [H, B*T, dh] -> [B*T, H, dh] -> [B*T, D] (head-major columns, as the projection expects).
-  const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [h, b * t, dh]), [1, 0, 2]), [b * t, d]) as tf.Tensor2D;
+  // Back to [B*T, D] with head-major columns, as the output projection expects.
+  const merged = mergeHeads(ctx, b, t, h);
   return linear(merged, w.oWeight, w.oBias);
 }

@@ -45,7 +45,8 @@ export function normalCdf(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const xc = tf.clipByValue(x, -PHI_CLIP, PHI_CLIP);
     const s = tf.square(xc);
-    return tf.add(tf.div(tf.mul(xc, horner(s, PHI_P)), horner(s, PHI_Q)), 0.5);
+    // Rounding can leave the far tails a few ulps outside [0, 1]: a CDF must not.
+    return tf.clipByValue(tf.add(tf.div(tf.mul(xc, horner(s, PHI_P)), horner(s, PHI_Q)), 0.5), 0, 1);
   });
 }
 
