@@ -10,8 +10,8 @@
  *    starting from a prediction made from the heap high-water mark of two small batches, then
  *    confirmed (that batch trains, twice it does not).
  * 3. With gradient accumulation (`minimizeAccumulated`) the batch is no longer bounded by memory:
- *    the reference preset at the study's batch 512 in micro-batches that fit, one step timed; the
- *    other presets at 4x their one-piece maximum.
+ *    the reference preset at the study's batch 512 in micro-batches of its one-piece maximum, one
+ *    step timed (with `--accumulate-all`, the other presets at 4x their maximum too).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -142,41 +142,52 @@ interface Limit {
   readonly perSampleMB: number;
   readonly fixedMB: number;
   readonly predicted: number;
-  /** Largest power-of-two batch that trained in one piece. */
+  /** Largest power-of-two batch that trained in one piece (or as the micro-batch of an accumulated step). */
   readonly largest: number | null;
+  /** How twice `largest` was ruled out: a probe that failed, or the heap prediction (clearly over). */
+  readonly nextRuledOutBy: 'probe' | 'prediction' | null;
   readonly probes: Probe[];
 }
 
-function largestBatch(preset: ViTPresetName, small: number): Limit {
+/**
+ * The largest power-of-two batch that trains in one piece: predict it from the heap high-water
+ * marks of two small batches; prove it trains (`prove(candidate)`, which may be an accumulated
+ * step whose micro-batch is the candidate); rule out twice the candidate by a probe when the
+ * prediction is close to the cap (under 110% of it), by the prediction alone when it is clearly over.
+ */
+function largestBatch(preset: ViTPresetName, small: number, prove: (candidate: number) => Probe): Limit {
   const probes: Probe[] = [];
-  const run = (b: number, pregrowMB = 0) => {
-    const p = probe(preset, b, 0, pregrowMB);
-    probes.push(p);
-    return p;
-  };
-  const a = run(small);
-  const b = run(2 * small);
+  const a = probe(preset, small);
+  const b = probe(preset, 2 * small);
+  probes.push(a, b);
   const perSample = (b.heapBytes - a.heapBytes) / small;
   const fixed = a.heapBytes - perSample * small;
   // The heap grows in ~20% steps and fragments: aim at 85% of the cap.
   const fit = Math.max(1, Math.floor((0.85 * HEAP_LIMIT - fixed) / perSample));
-  let candidate = 2 ** Math.floor(Math.log2(fit));
-  let largest: number | null = b.ok ? 2 * small : a.ok ? small : null;
-  if (candidate > 2 * small) {
-    // Confirm: the candidate trains, twice it does not; walk down if the candidate fails.
-    for (;;) {
-      const p = run(candidate, PREGROW_MB);
-      if (p.ok) {
-        largest = candidate;
-        const up = run(2 * candidate, PREGROW_MB);
-        if (up.ok) largest = 2 * candidate;
-        break;
-      }
-      candidate /= 2;
-      if (candidate <= 2 * small) break;
+  let candidate = Math.max(2 * small, 2 ** Math.floor(Math.log2(fit)));
+  let largest: number | null = null;
+  for (; candidate >= small; candidate /= 2) {
+    const p = candidate === 2 * small ? b : candidate === small ? a : prove(candidate);
+    if (p !== a && p !== b) probes.push(p);
+    if (p.ok) {
+      largest = candidate;
+      break;
     }
   }
-  return { preset, perSampleMB: perSample / MB, fixedMB: fixed / MB, predicted: fit, largest, probes };
+  let nextRuledOutBy: Limit['nextRuledOutBy'] = null;
+  if (largest !== null) {
+    const predictedHeap = fixed + perSample * 2 * largest;
+    if (predictedHeap > 1.1 * HEAP_LIMIT) {
+      nextRuledOutBy = 'prediction';
+      console.log(`  batch ${2 * largest}: predicted heap ${fmt(predictedHeap / MB, 0)} MB > 1.1 x the 4 GB cap, not probed`);
+    } else {
+      const up = probe(preset, 2 * largest, 0, PREGROW_MB);
+      probes.push(up);
+      if (up.ok) largest *= 2;
+      else nextRuledOutBy = 'probe';
+    }
+  }
+  return { preset, perSampleMB: perSample / MB, fixedMB: fixed / MB, predicted: fit, largest, nextRuledOutBy, probes };
 }
 
 const flat = await flatMemory(Number(args.options.steps ?? 1000));
@@ -187,28 +198,41 @@ console.log(`numTensors flat after step 50: ${flat.tensorsFlat ? 'yes' : 'NO'}; 
 const presets: { preset: ViTPresetName; small: number }[] = [
   { preset: 'tiny', small: 128 },
   { preset: 'small', small: 16 },
-  { preset: 'reference', small: 4 },
+  { preset: 'reference', small: 2 },
 ];
 const only = args.options.preset;
+const accumulateAll = args.options['accumulate-all'] !== undefined;
 const limits: Limit[] = [];
 const accumulated: Probe[] = [];
 for (const { preset, small } of presets) {
   if (only && preset !== only) continue;
   console.log(`\n${preset}: largest batch in one piece`);
-  const limit = largestBatch(preset, small);
-  limits.push(limit);
-  const micro = limit.largest ?? small;
   if (preset === 'reference') {
-    const refMicro = Number(args.options['reference-micro'] ?? Math.min(micro, 32));
-    console.log(`${preset}: the study's batch 512 through accumulation`);
-    accumulated.push(probe(preset, Number(args.options['reference-batch'] ?? 512), refMicro, PREGROW_MB));
-  } else if (!quick) {
-    console.log(`${preset}: 4x that batch through accumulation`);
-    accumulated.push(probe(preset, 4 * micro, micro, PREGROW_MB));
+    // The study's batch 512 through accumulation, in micro-batches of the candidate: one run
+    // proves both that the candidate fits and that 512 trains.
+    const batch = Number(args.options['reference-batch'] ?? 512);
+    limits.push(largestBatch(preset, small, (candidate) => {
+      console.log(`  the study's batch ${batch} in micro-batches of ${candidate}:`);
+      const p = probe(preset, batch, candidate, PREGROW_MB);
+      accumulated.push(p);
+      return p;
+    }));
+    const largest = limits[limits.length - 1]!.largest;
+    if (!accumulated.some((p) => p.preset === 'reference') && largest !== null) {
+      console.log(`  the study's batch ${batch} in micro-batches of ${largest}:`);
+      accumulated.push(probe(preset, batch, largest, PREGROW_MB));
+    }
+  } else {
+    const limit = largestBatch(preset, small, (candidate) => probe(preset, candidate, 0, PREGROW_MB));
+    limits.push(limit);
+    if (accumulateAll && limit.largest !== null) {
+      console.log(`${preset}: 4x that batch through accumulation`);
+      accumulated.push(probe(preset, 4 * limit.largest, limit.largest, PREGROW_MB));
+    }
   }
 }
 
-printTable('Largest batch per preset on wasm (4 GB heap)', ['preset', 'heap MB/sample', 'predicted fit', 'largest (power of 2)', 'with accumulation'],
+printTable('Largest batch per preset on wasm (4 GB heap)', ['preset', 'heap MB/sample', 'predicted fit', 'largest (power of 2)', '2x ruled out by', 'with accumulation'],
   limits.map((l) => {
     const acc = accumulated.find((p) => p.preset === l.preset);
     return [
@@ -216,6 +240,7 @@ printTable('Largest batch per preset on wasm (4 GB heap)', ['preset', 'heap MB/s
       fmt(l.perSampleMB, 2),
       String(l.predicted),
       l.largest === null ? 'none' : String(l.largest),
+      l.nextRuledOutBy ?? '—',
       acc ? `${acc.batch} (micro ${acc.micro}): ${acc.ok ? `ok, ${fmt((acc.stepMs ?? [0])[0]! / 1000, 1)} s/step, heap ${fmt(acc.heapBytes / MB, 0)} MB` : `failed: ${acc.error}`}` : '—',
     ];
   }));

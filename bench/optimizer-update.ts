@@ -75,7 +75,7 @@ const args = parseArgs();
 const quick = args.quick;
 const results = [
   await run('wasm', Number(args.options['wasm-reps'] ?? (quick ? 4 : 10))),
-  await run('cpu', Number(args.options['cpu-reps'] ?? (quick ? 1 : 3))),
+  await run('cpu', Number(args.options['cpu-reps'] ?? (quick ? 1 : 2))),
 ];
 printTable(
   'Optimizer update over 12,470,026 parameters (median CPU ms per update; ratio = paired median AdamW / tf.train.adam)',

@@ -247,7 +247,7 @@ cases.push(
     backend: 'wasm',
     model: (seed) => vitModel('small', seed),
     batch: 32,
-    rounds: Number(args.options['vit-rounds'] ?? (quick ? 4 : 16)),
+    rounds: Number(args.options['vit-rounds'] ?? (quick ? 4 : 12)),
     stepsPerRound: 1,
     sparseEvery: 4,
   }),

@@ -86,8 +86,8 @@ async function sweep(workers: number, trialCount: number, steps: number): Promis
 const args = parseArgs();
 const quick = args.quick;
 const trialCount = Number(args.options.trials ?? 4);
-const steps = Number(args.options.steps ?? (quick ? 30 : 60));
-const order = quick ? [1, 2] : [1, 2, 2, 1];
+const steps = Number(args.options.steps ?? (quick ? 20 : 40));
+const order = (args.options.order ?? '1,2').split(',').map(Number);
 const runs: SweepRun[] = [];
 for (const workers of order) {
   console.log(`sweep of ${trialCount} trials x ${steps} steps with ${workers} worker(s)...`);

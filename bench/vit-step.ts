@@ -151,8 +151,8 @@ const quick = args.quick;
 const threads = (args.options.threads ?? '1,2').split(',').map(Number);
 const refBatch = Number(args.options['reference-batch'] ?? 32);
 const specs: CaseSpec[] = [
-  { preset: 'small', batch: 32, steps: quick ? 3 : 5, rounds: quick ? 1 : 3 },
-  { preset: 'tiny', batch: 64, steps: quick ? 5 : 10, rounds: quick ? 1 : 2 },
+  { preset: 'small', batch: 32, steps: quick ? 3 : 5, rounds: quick ? 1 : 2 },
+  { preset: 'tiny', batch: 64, steps: quick ? 5 : 15, rounds: 1 },
   { preset: 'reference', batch: refBatch, steps: 1, rounds: 1 },
 ];
 const only = args.options.preset;

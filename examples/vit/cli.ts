@@ -213,8 +213,12 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
     .configureOutput({ writeOut: (s) => io.log(s.trimEnd()), writeErr: (s) => io.error(s.trimEnd()) });
 
   addRunOptions(program, { dataset: 'auto', preset: 'tiny', epochs: 6, trainSize: 3000, testSize: 2000, batchSize: 64, evalEvery: 1, stepping: 'step' })
-    .option('--peak-lr <lr[,lr...]>', 'peak learning rate(s) (OneCycle: max LR)', numberList, [1e-2])
-    .option('--variants <list>', `comma-separated, "default" or "all": ${Object.keys(VARIANTS).join(', ')}`, variantList, [...DEFAULT_VARIANTS])
+    .addOption(new Option('--peak-lr <lr[,lr...]>', 'peak learning rate(s) (OneCycle: max LR)').argParser(numberList).default([1e-2], '1e-2'))
+    .addOption(
+      new Option('--variants <list>', `comma-separated, "default" or "all": ${Object.keys(VARIANTS).join(', ')}`)
+        .argParser(variantList)
+        .default([...DEFAULT_VARIANTS], `default = ${DEFAULT_VARIANTS.join(',')}`),
+    )
     .option('--seeds <n>', 'seeds per variant (with more than one: mean and 95% CI)', intArg(1), 1)
     .option('--workers <n>', 'parallel worker processes (wasm uses one core each)', intArg(1), availableParallelism())
     .option('--out <dir>', 'results folder (rerunning on it skips finished runs; default runs/compare-<time>)')
@@ -269,8 +273,8 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
     ),
     { dataset: 'cifar10', preset: 'reference', epochs: 100, trainSize: 'all', testSize: 'all', batchSize: 512, evalEvery: 5, stepping: 'epoch' },
   )
-    .option('--schedulers <list>', 'LR variants on the LR grid', variantList, [...STUDY_SCHEDULERS])
-    .option('--lr-grid <start,stop,n>', 'log-spaced peak LRs', numberList, [1e-5, 1e-2, 10])
+    .addOption(new Option('--schedulers <list>', 'LR variants on the LR grid').argParser(variantList).default([...STUDY_SCHEDULERS], STUDY_SCHEDULERS.join(',')))
+    .addOption(new Option('--lr-grid <start,stop,n>', 'log-spaced peak LRs').argParser(numberList).default([1e-5, 1e-2, 10], '1e-5,1e-2,10'))
     .option('--t0s <list>', 'warm-restarts periods in epochs (default: 10..50 of 100, scaled to --epochs); "none" to skip', (v: string) => (v === 'none' ? [] : numberList(v)))
     .option('--t0-lr <lr>', 'peak LR of the warm-restarts periods', (v: string) => numberList(v)[0]!, 4.6415888336127773e-4)
     .option('--seeds <n>', 'seeds per grid point', intArg(1), 3)
@@ -343,6 +347,7 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
       const selection = await selectBackend({ prefer: config.backend, quiet: true });
       io.log(selection.summary);
       const out = resolve(o.out ?? join(RUNS_DIR, `train-${o.variant}-${timestamp()}`));
+      if (o.resume && !existsSync(join(out, 'checkpoint.bin'))) io.log(`no checkpoint in ${out}: starting from the beginning`);
       const controller = new AbortController();
       const onSigint = () => {
         if (controller.signal.aborted) process.exit(130);

@@ -4,6 +4,7 @@
 import { meanConfidenceInterval } from '../../src/node/sweep/stats.js';
 import type { TrialRecord } from '../../src/node/sweep/runner.js';
 import type { RunResult } from './train.js';
+import { VARIANTS } from './variants.js';
 
 /**
  * A table as columns and text rows (the console, the report and the README print the same one).
@@ -46,7 +47,7 @@ export function comparisonTable(records: readonly TrialRecord<RunResult>[]): Tex
   const rows = [...groups.values()].map((g) => {
     const ok = g.filter((r) => r.status === 'ok' && r.result).map((r) => r.result!);
     const first = g[0]!;
-    const label = `${ok[0]?.variant.label ?? String(first.params.variant)}${first.params.t0 !== undefined ? ` (T0 ${String(first.params.t0)})` : ''}`;
+    const label = `${ok[0]?.variant.label ?? VARIANTS[String(first.params.variant)]?.label ?? String(first.params.variant)}${first.params.t0 !== undefined ? ` (T0 ${String(first.params.t0)})` : ''}`;
     const lr = Number(first.params.peakLr).toPrecision(3).replace(/\.?0+$/, '');
     if (ok.length === 0) {
       const why = first.status === 'interrupted' ? 'interrupted' : `failed${first.exitCode !== null ? ` (exit ${first.exitCode})` : ''}`;

@@ -17,6 +17,11 @@ import { trainRun, type TrainEvent } from './train.js';
 /** Exit code of a run stopped by SIGINT (128 + 2, as shells report it). */
 const INTERRUPTED_EXIT_CODE = 130;
 
+// If the parent is gone (a wrapper such as npx killed it on Ctrl-C), writes to its pipes fail
+// with EPIPE; ignore that so the run still finishes its update and writes its checkpoint.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+
 async function main(): Promise<number> {
   const [json, dir, resultPath] = process.argv.slice(2);
   if (!json || !dir || !resultPath) {
