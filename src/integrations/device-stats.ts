@@ -71,12 +71,21 @@ export interface StatsResult {
 export function readUpdateStats(entries: readonly GradientOf[], request: StatsRequest): StatsResult {
   const layout: { key: 'finite' | 'loss' | 'grad' | 'gradDelta' | 'paramDelta'; names: readonly string[] }[] = [];
   const deltaNames = request.previousGradients ? entries.filter((e) => request.previousGradients!.has(e.name)).map((e) => e.name) : [];
+  // With gradient norms requested, their sums of squares double as the finite check (a square sum
+  // is non-finite iff the gradient holds NaN/±Infinity or its norm overflows float32), saving one
+  // full reduction per variable.
+  const finiteFromSquares = request.finite && request.gradNorms;
   const packed = tf.tidy(() => {
     const pieces: tf.Tensor[] = [];
-    const perVariable = (names: readonly string[], f: (e: GradientOf) => tf.Tensor): tf.Tensor =>
-      tf.stack(entries.filter((e) => names.includes(e.name)).map((e) => tf.cast(f(e), 'float32')));
+    const perVariable = (names: readonly string[], f: (e: GradientOf) => tf.Tensor): tf.Tensor => {
+      const wanted = new Set(names);
+      return tf.stack(entries.filter((e) => wanted.has(e.name)).map((e) => {
+        const scalar = f(e);
+        return scalar.dtype === 'float32' ? scalar : tf.cast(scalar, 'float32');
+      }));
+    };
     const allNames = entries.map((e) => e.name);
-    if (request.finite && entries.length > 0) {
+    if (request.finite && !finiteFromSquares && entries.length > 0) {
       // 0 * x is NaN exactly when x is NaN or ±Infinity: one cheap reduction per variable.
       pieces.push(perVariable(allNames, (e) => tf.sum(tf.mul(e.tensor, 0))));
       layout.push({ key: 'finite', names: allNames });
@@ -117,7 +126,10 @@ export function readUpdateStats(entries: readonly GradientOf[], request: StatsRe
     if (key === 'finite') {
       for (const [name, v] of Object.entries(record)) if (!Number.isFinite(v)) result.nonFinite[name] = Number.NaN;
     } else if (key === 'loss') result.loss = record.loss;
-    else if (key === 'grad') result.gradSquares = record;
+    else if (key === 'grad') {
+      result.gradSquares = record;
+      if (finiteFromSquares) for (const [name, v] of Object.entries(record)) if (!Number.isFinite(v)) result.nonFinite[name] = Number.NaN;
+    }
     else if (key === 'gradDelta') result.gradDeltaSquares = record;
     else result.paramDeltaSquares = record;
   }

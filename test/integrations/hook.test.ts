@@ -95,9 +95,12 @@ describe('hook in a custom loop', () => {
     m.dispose();
   });
 
-  test('a NaN gradient skips the update: weights, optimizer state, clock and values unchanged; reported', () => {
+  // With gradNorm subscribed the finite check comes from the norms' square sums; without, from its own reduction.
+  test.each([false, true])('a NaN gradient skips the update: weights, optimizer state, clock and values unchanged; reported (gradNorm subscribed: %s)', (withNorms) => {
     const lr = param('lr', { schedule: inverse('step') }, { domain: 'positive' });
     const session = createSession({ params: [lr], batchSize: 4 });
+    const norms: number[] = [];
+    if (withNorms) session.signals.gradNorm$.subscribe((n) => norms.push(n.value));
     const w = tf.variable(tf.tensor1d([1, 2]));
     const optimizer = hook(tf.train.adam(0.1), session, { apply: (o) => { (o as unknown as { learningRate: number }).learningRate = lr.value; } });
     const reports: NonFiniteReport[] = [];
@@ -123,6 +126,7 @@ describe('hook in a custom loop', () => {
     optimizer.minimize(loss, true)?.dispose();
     expect(applied).toEqual([1, 2]);
     expect(Array.from(w.dataSync())).not.toEqual(snapshot);
+    expect(norms).toHaveLength(withNorms ? 2 : 0); // the skipped update published no norm
     unhook(optimizer);
     tf.dispose([w, factor]);
     optimizer.dispose();
