@@ -20,3 +20,4 @@ export * from './controllers/index.js';
 export * from './optimizers/index.js';
 export * from './integrations/index.js';
 export * from './training/index.js';
+export * from './random.js';

@@ -2,6 +2,7 @@
  * Small statistics for noisy timings: medians, quantiles, and paired ratios with a bootstrap
  * interval (the machine is shared, so every comparison is interleaved and reported as a ratio).
  */
+import { mulberry32 } from '../../src/random.js';
 
 /** Summary of a list of timings (milliseconds unless said otherwise). */
 export interface Summary {
@@ -63,17 +64,6 @@ export function summarize(values: readonly number[]): Summary {
   };
 }
 
-/** mulberry32, for reproducible bootstrap resampling. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A ratio of two timing series with a 90% bootstrap interval. */
 export interface Ratio {
@@ -100,7 +90,7 @@ export interface Ratio {
 export function pairedRatio(a: readonly number[], b: readonly number[], resamples = 2000): Ratio {
   const n = Math.min(a.length, b.length);
   const ratios = Array.from({ length: n }, (_, i) => b[i]! / a[i]!);
-  const next = rng(12345);
+  const next = mulberry32(12345);
   const boot: number[] = [];
   for (let r = 0; r < resamples; r++) {
     const sample = Array.from({ length: n }, () => ratios[Math.floor(next() * n)]!);

@@ -4,17 +4,8 @@
  * replaces it when the batch size should follow a schedule.
  */
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../../src/random.js';
 
-/** mulberry32: small seeded PRNG for the shuffle. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * One epoch of `{ xs, ys }` batches of `batchSize` rows (the last one may be smaller), in a
@@ -28,7 +19,7 @@ function rng(seed: number): () => number {
 export function* shuffledBatches(data: { xs: tf.Tensor2D; ys: tf.Tensor2D }, batchSize: number, seed: number): Generator<{ xs: tf.Tensor2D; ys: tf.Tensor2D }> {
   const n = data.xs.shape[0];
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  const next = rng(seed);
+  const next = mulberry32(seed);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];

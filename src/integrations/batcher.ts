@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { HyperscheduleError } from '../errors.js';
 import { readValue, type NumberOrSource } from '../params/value-source.js';
 import type { HyperscheduleSession } from './session.js';
+import { mulberry32 } from '../random.js';
 
 /**
  * The part of a `tf.data.Dataset` the batcher uses: an async iterator over single (unbatched)
@@ -110,22 +111,11 @@ function readBatchSize(source: NumberOrSource): number {
   return size;
 }
 
-/** mulberry32: a tiny seeded PRNG, enough for shuffling. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function order(n: number, shuffle: boolean, seed: number, epoch: number): number[] {
   const idx = Array.from({ length: n }, (_, i) => i);
   if (!shuffle) return idx;
-  const next = random(seed * 1_000_003 + epoch);
+  const next = mulberry32(seed * 1_000_003 + epoch);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [idx[i], idx[j]] = [idx[j]!, idx[i]!];

@@ -3,18 +3,10 @@
  * f(x) = 1/2 (x - x*)^T A (x - x*) with A = Q diag(lambda) Q^T, Q from the QR (Gram–Schmidt) of a
  * seeded Gaussian matrix and lambda geometric from 1 to kappa.
  */
+import { mulberry32 } from '../../src/random.js';
 
-/** mulberry32: a small seeded uniform generator in [0, 1). */
-export function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded uniform generator in [0, 1). */
+export const uniform = mulberry32;
 
 /** Standard normal samples by Box–Muller. */
 export function gaussian(seed: number): () => number {
