@@ -412,7 +412,8 @@ export class ScheduledParameter implements ValueSource {
 
   private validate(candidate: number): { ok: true; value: number } | { ok: false; reason: string } {
     if (typeof candidate !== 'number' || !Number.isFinite(candidate)) return { ok: false, reason: `non-finite candidate ${describeValue(candidate)}` };
-    return this.domain.check(candidate);
+    // -0 is stored as 0: it compares equal, so keeping it would make the value depend on history.
+    return this.domain.check(candidate === 0 ? 0 : candidate);
   }
 
   /** Validates and, if good, adopts `candidate` as the value from `step` on. */
