@@ -100,16 +100,7 @@ interface RunOptions {
   dataSeed: number;
 }
 
-interface RunDefaults {
-  dataset: string;
-  preset: string;
-  epochs: number;
-  trainSize: number | 'all';
-  testSize: number | 'all';
-  batchSize: number;
-  evalEvery: number;
-  stepping: string;
-}
+type RunDefaults = Pick<RunOptions, 'dataset' | 'preset' | 'epochs' | 'trainSize' | 'testSize' | 'batchSize' | 'evalEvery' | 'stepping'>;
 
 function addRunOptions(cmd: Command, d: RunDefaults): Command {
   return cmd
