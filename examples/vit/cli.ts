@@ -148,11 +148,14 @@ function latestRun(prefix: string): string | undefined {
 }
 
 /** SIGINT stops the study: the first Ctrl-C lets workers checkpoint, a second one quits at once. */
-function interruptible(io: CliIo): { signal: AbortSignal; release: () => void } {
+function interruptible(
+  io: CliIo,
+  message = 'Ctrl-C: stopping; runs in progress write checkpoints (Ctrl-C again to quit now)',
+): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
-    io.error('\nCtrl-C: stopping; runs in progress write checkpoints (Ctrl-C again to quit now)');
+    io.error(`\n${message}`);
     controller.abort();
   };
   process.on('SIGINT', onSigint);
@@ -339,13 +342,7 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
       io.log(selection.summary);
       const out = resolve(o.out ?? join(RUNS_DIR, `train-${o.variant}-${timestamp()}`));
       if (o.resume && !existsSync(join(out, 'checkpoint.bin'))) io.log(`no checkpoint in ${out}: starting from the beginning`);
-      const controller = new AbortController();
-      const onSigint = () => {
-        if (controller.signal.aborted) process.exit(130);
-        io.error('\nCtrl-C: stopping after this update and writing a checkpoint (Ctrl-C again to quit now)');
-        controller.abort();
-      };
-      process.on('SIGINT', onSigint);
+      const { signal, release } = interruptible(io, 'Ctrl-C: stopping after this update and writing a checkpoint (Ctrl-C again to quit now)');
       const bars = !o.quiet && (io.tty ?? process.stderr.isTTY === true);
       const bar = new cliProgress.SingleBar(
         { format: ` ${o.variant} |{bar}| epoch {epoch}/{epochs} | loss {loss} | acc {acc} | lr {lr} | {eta_formatted}`, hideCursor: true },
@@ -357,7 +354,7 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
           config,
           dir: out,
           resume: o.resume === true,
-          signal: controller.signal,
+          signal,
           backend: selection.summary,
           onEvent: (e) => {
             if (e.type === 'start') {
@@ -386,7 +383,7 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
         done(0);
       } finally {
         if (bars) bar.stop();
-        process.off('SIGINT', onSigint);
+        release();
         tf.disposeVariables();
       }
     });

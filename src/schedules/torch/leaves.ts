@@ -156,6 +156,14 @@ const ConstantLR: LeafKind = {
   },
 };
 
+/**
+ * `totalIters: 0` works for a first scheduler (its recursive form) but not for a later SequentialLR
+ * child, whose closed form PyTorch evaluates by dividing by total_iters.
+ */
+function refuseZeroItersAfterStart(args: TorchArgs, start: LeafStart): void {
+  if (start.closedStart) args.fail('totalIters', 0, 'an integer >= 1 for a later SequentialLR child (PyTorch\'s closed form divides by total_iters)');
+}
+
 /** `b * (start + (end - start) * min(t, T) / T)`. */
 const LinearLR: LeafKind = {
   fields: ['startFactor', 'endFactor', 'totalIters'],
@@ -172,7 +180,7 @@ const LinearLR: LeafKind = {
         const base = s.base();
         if (totalIters === 0) {
           // Recursive form: from the second step on t > total_iters, so start_factor stays.
-          if (s.closedStart) args.fail('totalIters', 0, 'an integer >= 1 for a later SequentialLR child (PyTorch\'s closed form divides by total_iters)');
+          refuseZeroItersAfterStart(args, s);
           return { lr: constant({ value: base * startFactor, unit }) };
         }
         return { lr: linear({ init: base * startFactor, end: base * endFactor, duration: totalIters, unit }) };
@@ -209,7 +217,7 @@ const PolynomialLR: LeafKind = {
       make(s) {
         const base = s.base();
         if (totalIters === 0) {
-          if (s.closedStart) args.fail('totalIters', 0, 'an integer >= 1 for a later SequentialLR child (PyTorch\'s closed form divides by total_iters)');
+          refuseZeroItersAfterStart(args, s);
           return { lr: constant({ value: base, unit }) };
         }
         return { lr: polynomial({ init: base, end: 0, duration: totalIters, power, unit }) };
