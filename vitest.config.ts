@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { E2E_TESTS, shared } from './vitest.shared.js';
 
+/** `npm test`: the unit suite (fixed fast-check seed; end-to-end runs are `npm run test:e2e`). */
 export default defineConfig({
+  ...shared,
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: [...E2E_TESTS, '**/node_modules/**'],
     setupFiles: ['test/setup/fast-check.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
