@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { E2E_TESTS, shared } from './vitest.shared.js';
 
@@ -12,5 +13,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // tfjs backends are process-global; forks keep test files isolated from each other.
     pool: 'forks',
+    // vitest's default (cores - 1) runs one file at a time on a 2-core machine; most files wait on
+    // module loading, so two workers cut its wall time by about a quarter there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

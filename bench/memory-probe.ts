@@ -11,7 +11,8 @@
  *   npx tsx bench/memory-probe.ts --preset small --batch 256 [--micro 64] [--steps 1] [--pregrow 3500]
  */
 import * as tf from '@tensorflow/tfjs';
-import { AdamW, minimizeAccumulated, sliceRows } from '../src/index.js';
+import { AdamW } from '../src/index.js';
+import { minimizeAccumulated, sliceRows } from '../src/training/accumulate.js';
 import { useBackend } from './lib/backend.js';
 import { syntheticData, vitModel } from './lib/models.js';
 import { parseArgs } from './lib/report.js';

@@ -18,17 +18,16 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   AdamW,
-  adaptiveMomentumController,
+  adaptiveMomentum,
   createSession,
   hook,
   oneCycle,
   param,
-  positiveInteger,
-  range,
   scheduledBatches,
-  scheduledWeightDecayController,
+  scheduledWeightDecay,
   stepDecay,
 } from '../src/index.js';
+import { positiveInteger, range } from '../src/params/domain.js';
 import type { ViTPresetName } from '../examples/vit/model.js';
 import { useBackend } from './lib/backend.js';
 import { createMlp, syntheticData } from './lib/models.js';
@@ -57,8 +56,8 @@ async function flatMemory(steps: number): Promise<{ model: string; steps: number
   const model = createMlp({ inputs: 256, hidden: 256, classes: 10, seed: 1 });
   const data = syntheticData(model, 64 * 16, 2);
   const lr = param('lr', { schedule: oneCycle({ max: 1e-3, total: steps }) }, { domain: 'positive' });
-  const beta1 = param('beta1', { controller: adaptiveMomentumController({ lr, initial: 0.9 }) }, { domain: 'unitInterval' });
-  const wd = param('weightDecay', { controller: scheduledWeightDecayController({ lambda: 1e-6 }) }, { domain: range({ min: 0, max: 0.1 }) });
+  const beta1 = param('beta1', { controller: adaptiveMomentum({ lr, initial: 0.9 }) }, { domain: 'unitInterval' });
+  const wd = param('weightDecay', { controller: scheduledWeightDecay({ lambda: 1e-6 }) }, { domain: range({ min: 0, max: 0.1 }) });
   const batchSize = param('batchSize', { schedule: stepDecay({ init: 64, stepSize: 1000, gamma: 2, unit: 'epoch' }) }, { domain: positiveInteger({ max: 1024 }) });
   const session = createSession({ params: [lr, beta1, wd, batchSize], run: { totalSteps: steps } });
   const s = session.signals;

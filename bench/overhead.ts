@@ -20,21 +20,20 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   AdamW,
-  adaptiveMomentumController,
+  adaptiveMomentum,
   cosine,
   createSession,
   hook,
   oneCycle,
   oneCycleMomentum,
   param,
-  positiveInteger,
-  range,
-  reduceOnPlateauController,
+  reduceOnPlateau,
   scheduledBatches,
-  scheduledWeightDecayController,
+  scheduledWeightDecay,
   stepDecay,
   type HyperscheduleSession,
 } from '../src/index.js';
+import { positiveInteger, range } from '../src/params/domain.js';
 import { useBackend } from './lib/backend.js';
 import { createMlp, syntheticData, vitModel, type BenchModel } from './lib/models.js';
 import { countReads, type ReadCounter } from './lib/reads.js';
@@ -101,10 +100,10 @@ function makeVariant(name: VariantName, model: BenchModel, data: { xs: tf.Tensor
   });
   let params;
   if (name === 'controllers') {
-    const plateau = param('lr.plateau', { controller: reduceOnPlateauController({ metric: 'val_loss', patience: 5 }) }, { domain: 'positive' });
+    const plateau = param('lr.plateau', { controller: reduceOnPlateau({ metric: 'val_loss', patience: 5 }) }, { domain: 'positive' });
     const lr = lrBase.times(plateau, 'lr');
-    const beta1 = param('beta1', { controller: adaptiveMomentumController({ lr, initial: 0.9 }) }, { domain: 'unitInterval' });
-    const wd = param('weightDecay', { controller: scheduledWeightDecayController({ lambda: 1e-6 }) }, { domain: range({ min: 0, max: 0.1 }) });
+    const beta1 = param('beta1', { controller: adaptiveMomentum({ lr, initial: 0.9 }) }, { domain: 'unitInterval' });
+    const wd = param('weightDecay', { controller: scheduledWeightDecay({ lambda: 1e-6 }) }, { domain: range({ min: 0, max: 0.1 }) });
     params = { lr, beta1, wd };
   } else {
     const beta1 = param('beta1', { schedule: oneCycleMomentum({ total: TOTAL }) }, { domain: 'unitInterval' });

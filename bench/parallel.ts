@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { runSweep, type SweepTrial } from '../src/node/sweep/index.js';
+import { runSweep, type SweepTrial } from 'hyperschedule/node';
 import { fmt, median } from './lib/stats.js';
 import { ROOT, parseArgs, printTable, reproduceCommand, writeResult } from './lib/report.js';
 

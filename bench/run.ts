@@ -25,6 +25,7 @@ const BENCHMARKS = [
   { name: 'vit-step', file: 'vit-step.ts', what: 'ViT training step, tfjs-wasm vs PyTorch CPU' },
   { name: 'parallel', file: 'parallel.ts', what: 'sweep throughput with 1 and 2 worker processes' },
   { name: 'memory', file: 'memory.ts', what: 'flat memory over 1,000 steps; largest batch per preset; batch 512 by accumulation' },
+  { name: 'bundle-size', file: 'bundle-size.ts', what: 'browser bundle of the core (esbuild, minified, tfjs + rxjs external)' },
 ] as const;
 
 const argv = process.argv.slice(2);
@@ -167,6 +168,14 @@ if (mem) {
   for (const a of (mem.accumulated as Json[]) ?? []) {
     const stepMs = (a.stepMs as number[] | undefined)?.[0];
     add('memory', `ViT ${String(a.preset)} batch ${String(a.batch)} by accumulation (micro-batches of ${String(a.micro)})`, a.ok ? `trains: ${fmt((stepMs ?? 0) / 1000, 0)} s/step, heap ${fmt((a.heapBytes as number) / 2 ** 20, 0)} MB` : `failed: ${String(a.error)}`, a.preset === 'reference' ? 'trains at 512' : 'trains', Boolean(a.ok));
+  }
+}
+const bundles = load('bundle-size');
+if (bundles) {
+  for (const b of (bundles.bundles as Json[]) ?? []) {
+    const bytes = num(b, 'minifiedBytes');
+    const limit = num(b, 'limitBytes');
+    add('bundle-size', `${String(b.name)}: \`${String(b.imports).split(';')[0]}\`, KB minified`, fmt(bytes === null ? null : bytes / 1024, 1), `<= ${fmt(limit === null ? null : limit / 1024, 0)}`, bytes === null || limit === null ? null : bytes <= limit);
   }
 }
 

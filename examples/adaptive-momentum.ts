@@ -17,7 +17,7 @@
  *   npx tsx examples/adaptive-momentum.ts --quick   # a few seconds (tests)
  */
 import * as tf from '@tensorflow/tfjs';
-import { SGD, createSession, enableAdaptiveMomentum, type HistoryPoint } from '../src/index.js';
+import { SGD, createSession, enableAdaptiveMomentum, type HistoryPoint } from 'hyperschedule';
 import { shuffledBatches } from './shared/batches.js';
 import { isEntryPoint, parseCommon, seconds, table, useBackend } from './shared/cli.js';
 import { loadFlatImages, type FlatSplit } from './shared/data.js';

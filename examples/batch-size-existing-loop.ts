@@ -15,7 +15,7 @@
  *   npx tsx examples/batch-size-existing-loop.ts --quick    # a few seconds (tests)
  */
 import * as tf from '@tensorflow/tfjs';
-import { createSession, hook, increaseBatchInsteadOfDecay, param, positiveInteger, scheduledBatches, stepDecay } from '../src/index.js';
+import { createSession, hook, increaseBatchInsteadOfDecay, param, scheduledBatches, stepDecay } from 'hyperschedule';
 import { shuffledBatches } from './shared/batches.js';
 import { isEntryPoint, parseCommon, seconds, table, useBackend } from './shared/cli.js';
 import { loadFlatImages } from './shared/data.js';
@@ -81,7 +81,7 @@ export function trainScheduled(train: Train, cfg: LoopConfig, inputs: number): T
   const optimizer = tf.train.momentum(cfg.lr, cfg.momentum);
   const decay = stepDecay({ init: cfg.lr, stepSize: cfg.decayEvery, gamma: cfg.gamma, unit: 'epoch' });
   const s = increaseBatchInsteadOfDecay(decay, { baseBatch: cfg.batch, datasetSize: train.xs.shape[0], momentum: cfg.momentum });
-  const batch = param('batchSize', { schedule: s.batchSize }, { domain: positiveInteger() });
+  const batch = param('batchSize', { schedule: s.batchSize }, { domain: 'positiveInteger' });
   const lr = param('lr', { schedule: s.lr }, { domain: 'positive' });
   const session = createSession({ params: [batch, lr] });
   hook(optimizer, session, { apply: (o) => o.setLearningRate(lr.value) });

@@ -14,7 +14,7 @@
  *   npx tsx examples/scheduled-regularization.ts --quick   # a few seconds (tests)
  */
 import * as tf from '@tensorflow/tfjs';
-import { AdamW, constant, createSession, hook, linear, param, scheduledBatches, type Schedule } from '../src/index.js';
+import { AdamW, constant, createSession, hook, linear, param, scheduledBatches, type Schedule } from 'hyperschedule';
 import { isEntryPoint, parseCommon, seconds, table, useBackend } from './shared/cli.js';
 import { loadFlatImages, type FlatSplit } from './shared/data.js';
 import { createMlp, crossEntropy, evaluate, type Mlp } from './shared/mlp.js';
@@ -40,9 +40,9 @@ export interface RegularizationConfig {
 export function train(data: { train: FlatSplit; features: number }, cfg: RegularizationConfig, rate: Schedule): { model: Mlp; rates: number[] } {
   const model = createMlp({ inputs: data.features, hidden: cfg.hidden, outputs: 10, seed: cfg.seed });
   const dropout = param('dropout', { schedule: rate }, { domain: 'probability' });
-  const session = createSession({ params: [dropout] });
+  const session = createSession({ params: [dropout], batchSize: cfg.batch });
   const optimizer = hook(new AdamW({ learningRate: cfg.lr, weightDecay: 0 }), session);
-  const batches = scheduledBatches({ xs: data.train.xs, ys: data.train.ys }, { batchSize: cfg.batch, session, shuffle: true, seed: cfg.seed });
+  const batches = scheduledBatches({ xs: data.train.xs, ys: data.train.ys }, { session, shuffle: true, seed: cfg.seed });
   const rates: number[] = [];
   for (let epoch = 0; epoch < cfg.epochs; epoch++) {
     for (const { xs, ys } of batches) {

@@ -13,8 +13,7 @@
  *   npx tsx examples/swd-comparison.ts --seeds 5 --epochs 40 --lambda 5e-4
  */
 import * as tf from '@tensorflow/tfjs';
-import { AdamS, AdamW, cosine, createSession, hook, param, scheduledBatches } from '../src/index.js';
-import { HyperscheduleError } from '../src/errors.js';
+import { AdamS, AdamW, HyperscheduleError, cosine, createSession, hook, param, scheduledBatches } from 'hyperschedule';
 import { isEntryPoint, parseCommon, seconds, table, useBackend } from './shared/cli.js';
 import { loadFlatImages, type FlatImages } from './shared/data.js';
 import { createMlp, crossEntropy, evaluate, fullGradientNorm } from './shared/mlp.js';
@@ -71,12 +70,12 @@ export function trainOne(data: FlatImages, cfg: SwdConfig, which: 'AdamS' | 'Ada
   const start = performance.now();
   const model = createMlp({ inputs: data.features, hidden: cfg.hidden, outputs: data.classes, seed });
   const lr = param('lr', { schedule: cosine({ init: cfg.lr, duration: cfg.epochs, unit: 'epoch' }) }, { domain: 'nonNegative' });
-  const session = createSession({ params: [lr] });
+  const session = createSession({ params: [lr], batchSize: cfg.batch });
   const optimizer = hook(
     which === 'AdamS' ? new AdamS({ learningRate: lr, weightDecay: cfg.lambda }) : new AdamW({ learningRate: lr, weightDecay: cfg.lambda / cfg.lr }),
     session,
   );
-  const batches = scheduledBatches({ xs: data.train.xs, ys: data.train.ys }, { batchSize: cfg.batch, session, shuffle: true, seed });
+  const batches = scheduledBatches({ xs: data.train.xs, ys: data.train.ys }, { session, shuffle: true, seed });
   for (let epoch = 0; epoch < cfg.epochs; epoch++) {
     for (const { xs, ys } of batches) {
       optimizer.minimize(() => crossEntropy(model, xs, ys));

@@ -35,7 +35,7 @@ export class HyperscheduleError extends Error {
  *
  * @example
  * ```ts
- * import { describeValue } from 'hyperschedule';
+ * import { describeValue } from './errors.js';
  * describeValue(Number.NaN); // 'NaN'
  * ```
  */

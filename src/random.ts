@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { mulberry32 } from 'hyperschedule';
+ * import { mulberry32 } from './random.js';
  * const next = mulberry32(42);
  * next(); // a number in [0, 1), the same on every run
  * ```

@@ -4,8 +4,6 @@
  * replaces it when the batch size should follow a schedule.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from '../../src/random.js';
-
 
 /**
  * One epoch of `{ xs, ys }` batches of `batchSize` rows (the last one may be smaller), in a
@@ -30,4 +28,15 @@ export function* shuffledBatches(data: { xs: tf.Tensor2D; ys: tf.Tensor2D }, bat
       return { xs: tf.gather(data.xs, idx), ys: tf.gather(data.ys, idx) };
     });
   }
+}
+
+/** mulberry32: a tiny seeded generator of uniform numbers in [0, 1), enough for a shuffle. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

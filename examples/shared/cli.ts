@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { HyperscheduleError } from '../../src/errors.js';
-import { selectBackend, type BackendName } from '../../src/node/index.js';
+import { HyperscheduleError } from 'hyperschedule';
+import { selectBackend, type BackendName } from 'hyperschedule/node';
 
 /** Options every example accepts. */
 export interface CommonOptions {

@@ -8,8 +8,10 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { HyperscheduleError } from '../../src/errors.js';
-import { findCifar10Dir, loadImageDataset, sampleRows, type ImageDataset } from '../../src/node/index.js';
+import { HyperscheduleError } from 'hyperschedule';
+import { findCifar10Dir } from './datasets/cifar10.js';
+import { sampleRows, type ImageDataset } from './datasets/dataset.js';
+import { loadImageDataset } from './datasets/load.js';
 
 /** Where the CIFAR-10 subset sits when the repository is checked out next to `shared/`. */
 export const DEFAULT_CIFAR_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data/cifar10-subset');

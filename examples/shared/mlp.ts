@@ -4,7 +4,7 @@
  * dropout on the hidden activations with a rate read at every forward pass.
  */
 import * as tf from '@tensorflow/tfjs';
-import { HyperscheduleError } from '../../src/errors.js';
+import { HyperscheduleError } from 'hyperschedule';
 
 /** A trainable MLP. */
 export interface Mlp {

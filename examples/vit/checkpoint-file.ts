@@ -8,8 +8,9 @@
  * `bin: [byteOffset, count]`.
  */
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../../src/node/sweep/atomic.js';
-import { HyperscheduleError } from '../../src/errors.js';
+import * as tf from '@tensorflow/tfjs';
+import { HyperscheduleError } from 'hyperschedule';
+import { writeFileAtomic } from 'hyperschedule/node';
 
 const MAGIC = Buffer.from('HSCK1\n', 'ascii');
 
@@ -93,4 +94,51 @@ export async function readCheckpointFile(path: string): Promise<unknown> {
     return v;
   };
   return walk(header);
+}
+
+/**
+ * A tensor as plain JSON in the layout `saveCheckpoint` uses for its own tensors, so the file
+ * format above packs it the same way (the run keeps its best-by-validation weights like this).
+ *
+ * @example
+ * ```ts
+ * import type { TensorJson } from './checkpoint-file.js';
+ * const t: TensorJson = { name: 'w', shape: [2], dtype: 'float32', values: [1, 2] };
+ * ```
+ */
+export interface TensorJson {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: 'float32' | 'int32';
+  readonly values: readonly number[];
+}
+
+/**
+ * Reads a float32 or int32 tensor into a {@link TensorJson} (float32 values survive the JSON round
+ * trip exactly). Does not dispose `tensor`.
+ *
+ * @example
+ * ```ts
+ * import { tensorToJson } from './checkpoint-file.js';
+ * await tensorToJson('w', tf.tensor1d([1, 2])); // { name: 'w', shape: [2], dtype: 'float32', values: [1, 2] }
+ * ```
+ */
+export async function tensorToJson(name: string, tensor: tf.Tensor): Promise<TensorJson> {
+  if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32') throw new HyperscheduleError(`${name}.dtype`, tensor.dtype, '"float32" or "int32"');
+  return { name, shape: [...tensor.shape], dtype: tensor.dtype, values: Array.from(await tensor.data()) };
+}
+
+/**
+ * Rebuilds a tensor from a {@link TensorJson}, refusing one whose values do not fill its shape.
+ *
+ * @example
+ * ```ts
+ * import { tensorFromJson } from './checkpoint-file.js';
+ * tensorFromJson({ name: 'w', shape: [2], dtype: 'float32', values: [1, 2] }).shape; // [2]
+ * ```
+ */
+export function tensorFromJson(json: TensorJson): tf.Tensor {
+  const size = json.shape.reduce((a, b) => a * b, 1);
+  if (json.values.length !== size) throw new HyperscheduleError(`${json.name}.values`, `${json.values.length} values`, `${size} numbers (shape [${json.shape.join(', ')}])`);
+  return tf.tensor([...json.values], [...json.shape], json.dtype);
 }

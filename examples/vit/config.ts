@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { HyperscheduleError } from '../../src/errors.js';
+import { HyperscheduleError } from 'hyperschedule';
 
 /**
  * How often the schedulers move: once per epoch (the reference study, PyTorch's `scheduler.step()`

@@ -3,15 +3,15 @@
  * optional seeded subset, the seeded 90/10 train/val split, per-channel statistics of the training
  * split, and host-side batch assembly (augmentation, normalisation) from row indices.
  */
-import { PADDED_CROP_AUGMENT, REFERENCE_AUGMENT, augmentImage, type AugmentOptions } from '../../src/node/data/augment.js';
-import { loadCifar10Dir } from '../../src/node/data/cifar10.js';
-import { sampleRows, type ImageDataset } from '../../src/node/data/dataset.js';
-import { loadImageDataset } from '../../src/node/data/load.js';
-import { loadMnistFallback } from '../../src/node/data/mnist.js';
-import { channelStats, type ChannelStats } from '../../src/node/data/normalize.js';
-import { obtainCifar10 } from '../../src/node/data/obtain.js';
-import { createRng, mixSeed, permutation } from '../../src/node/data/rng.js';
-import { splitTrainVal } from '../../src/node/data/split.js';
+import { PADDED_CROP_AUGMENT, REFERENCE_AUGMENT, augmentImage, type AugmentOptions } from '../shared/datasets/augment.js';
+import { loadCifar10Dir } from '../shared/datasets/cifar10.js';
+import { sampleRows, type ImageDataset } from '../shared/datasets/dataset.js';
+import { loadImageDataset } from '../shared/datasets/load.js';
+import { loadMnistFallback } from '../shared/datasets/mnist.js';
+import { channelStats, type ChannelStats } from '../shared/datasets/normalize.js';
+import { obtainCifar10 } from '../shared/datasets/obtain.js';
+import { createRng, mixSeed, permutation } from '../shared/rng.js';
+import { splitTrainVal } from '../shared/datasets/split.js';
 import type { RunConfig } from './config.js';
 
 /**

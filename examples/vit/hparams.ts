@@ -5,18 +5,17 @@
  */
 import {
   AdamW,
-  adaptiveMomentumController,
+  adaptiveMomentum,
   createSession,
   fromJSON,
   hook,
   param,
-  positiveInteger,
-  scheduledWeightDecayController,
+  scheduledWeightDecay,
   type ClockRun,
   type DomainLike,
   type HyperscheduleSession,
   type ScheduledParameter,
-} from '../../src/index.js';
+} from 'hyperschedule';
 import { HPARAM_NAMES, type HParamName, type HParamSpec, type VariantSpec } from './variants.js';
 
 /**
@@ -42,7 +41,7 @@ const DOMAINS: Record<HParamName, DomainLike> = {
   beta1: 'unitInterval',
   beta2: 'unitInterval',
   weightDecay: 'nonNegative',
-  batchSize: positiveInteger(),
+  batchSize: 'positiveInteger',
 };
 
 function scheduleParam(name: HParamName, spec: HParamSpec, run: ClockRun): ScheduledParameter | undefined {
@@ -74,12 +73,12 @@ export function buildHyperparameters(spec: VariantSpec, options: { run: ClockRun
   if (!lr) throw new Error('internal: the learning rate must be a schedule');
   const beta1Spec = spec.hparams.beta1;
   if (beta1Spec.kind === 'adaptiveMomentum') {
-    made.beta1 = param('beta1', { controller: adaptiveMomentumController({ lr, delta: beta1Spec.delta, initial: beta1Spec.initial }) }, { domain: DOMAINS.beta1 });
+    made.beta1 = param('beta1', { controller: adaptiveMomentum({ lr, delta: beta1Spec.delta, initial: beta1Spec.initial }) }, { domain: DOMAINS.beta1 });
   }
   const wdSpec = spec.hparams.weightDecay;
   if (wdSpec.kind === 'scheduledWeightDecay') {
     const beta2 = made.beta2;
-    made.weightDecay = param('weightDecay', { controller: scheduledWeightDecayController({ lambda: wdSpec.lambda, ...(beta2 ? { beta2 } : {}) }) }, { domain: DOMAINS.weightDecay });
+    made.weightDecay = param('weightDecay', { controller: scheduledWeightDecay({ lambda: wdSpec.lambda, ...(beta2 ? { beta2 } : {}) }) }, { domain: DOMAINS.weightDecay });
   }
   for (const name of HPARAM_NAMES) {
     if (!made[name]) throw new Error(`internal: no driver built for ${name} (${spec.hparams[name].kind})`);

@@ -5,8 +5,8 @@
  * (`layers/`). Only ops with gradients on every backend are used (no conv2d/gather/einsum).
  */
 import * as tf from '@tensorflow/tfjs';
-import { HyperscheduleError } from '../../src/errors.js';
-import { createRng, type Rng } from '../../src/node/data/rng.js';
+import { HyperscheduleError } from 'hyperschedule';
+import { createRng, type Rng } from '../shared/rng.js';
 import { selfAttention } from './layers/attention.js';
 import { gelu } from './layers/gelu.js';
 import { layerNorm } from './layers/layer-norm.js';

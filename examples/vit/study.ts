@@ -8,13 +8,21 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
-import { HyperscheduleError } from '../../src/errors.js';
-import { readJsonIfValid, writeJsonAtomic } from '../../src/node/sweep/atomic.js';
-import { expandSweep, parseSweepConfig, type SweepConfig } from '../../src/node/sweep/config.js';
-import { readTrialRecord, runSweep, type SweepEvent, type TrialRecord } from '../../src/node/sweep/runner.js';
-import { loadReferenceStudy } from '../../src/node/report/reference.js';
-import { writeReport } from '../../src/node/report/html.js';
-import type { ReportRun } from '../../src/node/report/types.js';
+import { HyperscheduleError } from 'hyperschedule';
+import {
+  expandSweep,
+  parseSweepConfig,
+  readJsonIfValid,
+  readTrialRecord,
+  runSweep,
+  writeJsonAtomic,
+  type SweepConfig,
+  type SweepEvent,
+  type TrialRecord,
+} from 'hyperschedule/node';
+import { loadReferenceStudy } from './report/reference.js';
+import { writeReport } from './report/html.js';
+import type { ReportRun } from './report/types.js';
 import { comparisonTable, formatTable, markdownTable, type TextTable } from './table.js';
 import type { RunResult, TrainEvent } from './train.js';
 import { VARIANTS } from './variants.js';

@@ -1,8 +1,7 @@
 /**
  * The comparison table: one row per variant and peak LR (seeds pooled: mean and 95% t interval).
  */
-import { meanConfidenceInterval } from '../../src/node/sweep/stats.js';
-import type { TrialRecord } from '../../src/node/sweep/runner.js';
+import { meanConfidenceInterval, type TrialRecord } from 'hyperschedule/node';
 import type { RunResult } from './train.js';
 import { VARIANTS } from './variants.js';
 

@@ -8,18 +8,9 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  deserializeTensor,
-  restoreCheckpoint,
-  saveCheckpoint,
-  scheduledBatches,
-  serializeTensor,
-  type Checkpoint,
-  type SerializedTensor,
-} from '../../src/index.js';
-import { HyperscheduleError } from '../../src/errors.js';
-import type { ImageDataset } from '../../src/node/data/dataset.js';
-import { readCheckpointFile, writeCheckpointFile } from './checkpoint-file.js';
+import { HyperscheduleError, restoreCheckpoint, saveCheckpoint, scheduledBatches, type Checkpoint } from 'hyperschedule';
+import type { ImageDataset } from '../shared/datasets/dataset.js';
+import { readCheckpointFile, tensorFromJson, tensorToJson, writeCheckpointFile, type TensorJson } from './checkpoint-file.js';
 import { runConfigHash, type RunConfig } from './config.js';
 import { augmentOf, epochOrder, hostBatch, loadRunData, type RunData } from './data.js';
 import { buildHyperparameters } from './hparams.js';
@@ -173,7 +164,7 @@ interface RunExtras {
   position: number;
   partial: { lossSum: number; correct: number; count: number; finiteLoss: boolean; start: HParamValues | null };
   epochs: EpochRecord[];
-  best: { valAcc: number; epoch: number; valLoss: number | null; weights: SerializedTensor[] | null };
+  best: { valAcc: number; epoch: number; valLoss: number | null; weights: TensorJson[] | null };
   trajectory: TrajectoryPoint[];
   wallMs: number;
   skipped: number;
@@ -291,7 +282,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
       }
       await restoreCheckpoint(saved.core, { session, optimizer, variables: vit.variables });
       Object.assign(extras, saved.extras);
-      if (saved.extras.best.weights) best = saved.extras.best.weights.map((w, i) => deserializeTensor(w, `best.${i}`));
+      if (saved.extras.best.weights) best = saved.extras.best.weights.map(tensorFromJson);
       extras.best = { ...saved.extras.best, weights: null };
       while (extras.trajectory.length > 0 && stride * TRAJECTORY_POINTS < session.clock.step) stride *= 2;
       resumed = { epoch: session.clock.state.epochsCompleted, step: session.clock.step };
@@ -403,7 +394,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
       let written: string | null = null;
       if (checkpointPath) {
         const core = await saveCheckpoint({ session, optimizer, variables: vit.variables });
-        const bestWeights = best ? await Promise.all(best.map((t, i) => serializeTensor(`best.${i}`, t))) : null;
+        const bestWeights = best ? await Promise.all(best.map((t, i) => tensorToJson(`best.${i}`, t))) : null;
         const file: RunCheckpointFile = { version: 1, configHash, core, extras: { ...extras, best: { ...extras.best, weights: bestWeights } } };
         await writeCheckpointFile(checkpointPath, file);
         written = checkpointPath;

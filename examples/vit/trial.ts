@@ -8,9 +8,7 @@
  * the next launch of the same trial resumes from it.
  */
 import '@tensorflow/tfjs';
-import { selectBackend } from '../../src/node/backend.js';
-import { writeJsonAtomic } from '../../src/node/sweep/atomic.js';
-import { sendSweepMessage } from '../../src/node/sweep/runner.js';
+import { selectBackend, sendSweepMessage, writeJsonAtomic } from 'hyperschedule/node';
 import { parseRunConfig } from './config.js';
 import { trainRun, type TrainEvent } from './train.js';
 

@@ -6,19 +6,18 @@
  * resolved spec, so every curve in a report can be rebuilt with `fromJSON`.
  */
 import {
+  HyperscheduleError,
   constant,
   cosine,
   fromTorch,
   increaseBatchInsteadOfDecay,
   quantize,
-  resolveAdaptiveMomentumOptions,
   sequence,
   warmup,
   type Schedule,
   type ScheduleSpec,
   type TorchSchedulerSpec,
-} from '../../src/index.js';
-import { HyperscheduleError } from '../../src/errors.js';
+} from 'hyperschedule';
 import type { Stepping } from './config.js';
 
 /**
@@ -142,6 +141,9 @@ const COSINE_MIN = 1e-6;
  * ```
  */
 export const SWD_LAMBDA = 5e-4;
+
+/** Adaptive momentum keeps beta1 in [0, 1 - delta]; hyperschedule's default delta, recorded in the spec. */
+const ADAPTIVE_MOMENTUM_DELTA = 1e-3;
 
 function checkContext(ctx: VariantContext): void {
   const positive = (field: keyof VariantContext, integer: boolean) => {
@@ -332,7 +334,7 @@ const LIST: readonly VariantDefinition[] = [
       variant: 'adaptive-momentum',
       hparams: {
         ...lrVariant('adaptive-momentum', cosineWarmupSpec)(ctx).hparams,
-        beta1: { kind: 'adaptiveMomentum', delta: resolveAdaptiveMomentumOptions({}).delta, initial: ctx.beta1 ?? 0.9 },
+        beta1: { kind: 'adaptiveMomentum', delta: ADAPTIVE_MOMENTUM_DELTA, initial: ctx.beta1 ?? 0.9 },
       },
     }),
   }),

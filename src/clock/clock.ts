@@ -21,7 +21,7 @@ import {
  *
  * @example
  * ```ts
- * import { TrainingClock } from 'hyperschedule';
+ * import { TrainingClock } from './clock.js';
  * const clock = new TrainingClock({ samplesPerEpoch: 100, epochs: 2 });
  * clock.advance(25);
  * [clock.step, clock.epoch, clock.progress]; // [1, 0.25, 0.125]

@@ -1,2 +1,2 @@
-export * from './state.js';
-export * from './clock.js';
+export { TrainingClock } from './clock.js';
+export type { ClockState, ClockRun, ClockSnapshot } from './state.js';

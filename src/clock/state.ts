@@ -1,8 +1,7 @@
-import { z } from 'zod';
+import { checkBoolean, checkNullable, checkNumber, checkObject } from '../check.js';
 import { HyperscheduleError } from '../errors.js';
 import type { RunLength } from '../schedules/duration.js';
 import type { TimeUnit } from '../schedules/schedule.js';
-import { parseWithSchema } from './parse.js';
 
 /**
  * The serialisable state of a training clock. Epoch time is derived from samples, so it stays
@@ -10,7 +9,7 @@ import { parseWithSchema } from './parse.js';
  *
  * @example
  * ```ts
- * import { initialClockState } from 'hyperschedule';
+ * import { initialClockState } from './state.js';
  * JSON.stringify(initialClockState());
  * // '{"step":0,"samples":0,"epochsCompleted":0,"samplesInEpoch":0,"samplesPerEpoch":null,"samplesCounted":true}'
  * ```
@@ -34,12 +33,6 @@ export interface ClockState {
  * The run length a clock measures progress against, plus what `resolveDuration` needs. Progress
  * uses the first of `totalSteps` (or `epochs * stepsPerEpoch`), `epochs`, `totalSamples` that is
  * given.
- *
- * @example
- * ```ts
- * import type { ClockRun } from 'hyperschedule';
- * const run: ClockRun = { epochs: 100, samplesPerEpoch: 45000 };
- * ```
  */
 export interface ClockRun extends RunLength {
   /** Total training samples of the run. */
@@ -51,7 +44,7 @@ export interface ClockRun extends RunLength {
  *
  * @example
  * ```ts
- * import { clockSnapshot, initialClockState } from 'hyperschedule';
+ * import { clockSnapshot, initialClockState } from './state.js';
  * clockSnapshot(initialClockState(), { epochs: 10 }).progress; // 0
  * ```
  */
@@ -67,7 +60,7 @@ export interface ClockSnapshot extends ClockState {
  *
  * @example
  * ```ts
- * import { initialClockState } from 'hyperschedule';
+ * import { initialClockState } from './state.js';
  * initialClockState({ samplesPerEpoch: 50000 }).samplesPerEpoch; // 50000
  * ```
  */
@@ -88,7 +81,7 @@ function checkPositive(field: string, value: unknown): number {
  *
  * @example
  * ```ts
- * import { advanceClock, initialClockState } from 'hyperschedule';
+ * import { advanceClock, initialClockState } from './state.js';
  * advanceClock(initialClockState(), 32).samples; // 32
  * ```
  */
@@ -109,7 +102,7 @@ export function advanceClock(state: ClockState, batchSize: number | undefined): 
  *
  * @example
  * ```ts
- * import { advanceClock, endClockEpoch, initialClockState } from 'hyperschedule';
+ * import { advanceClock, endClockEpoch, initialClockState } from './state.js';
  * const s = endClockEpoch(advanceClock(initialClockState(), 100));
  * [s.epochsCompleted, s.samplesPerEpoch]; // [1, 100]
  * ```
@@ -125,7 +118,7 @@ export function endClockEpoch(state: ClockState): ClockState {
  *
  * @example
  * ```ts
- * import { advanceClock, clockEpoch, initialClockState } from 'hyperschedule';
+ * import { advanceClock, clockEpoch, initialClockState } from './state.js';
  * clockEpoch(advanceClock(initialClockState({ samplesPerEpoch: 100 }), 25)); // 0.25
  * ```
  */
@@ -139,7 +132,7 @@ export function clockEpoch(state: ClockState): number {
  *
  * @example
  * ```ts
- * import { advanceClock, clockProgress, initialClockState } from 'hyperschedule';
+ * import { advanceClock, clockProgress, initialClockState } from './state.js';
  * clockProgress(advanceClock(initialClockState(), 1), { totalSteps: 4 }); // 0.25
  * ```
  */
@@ -157,7 +150,7 @@ export function clockProgress(state: ClockState, run: ClockRun = {}): number | u
  *
  * @example
  * ```ts
- * import { clockSnapshot, initialClockState } from 'hyperschedule';
+ * import { clockSnapshot, initialClockState } from './state.js';
  * clockSnapshot(initialClockState()).epoch; // 0
  * ```
  */
@@ -171,7 +164,7 @@ export function clockSnapshot(state: ClockState, run: ClockRun = {}): ClockSnaps
  *
  * @example
  * ```ts
- * import { advanceClock, initialClockState, timeIn } from 'hyperschedule';
+ * import { advanceClock, initialClockState, timeIn } from './state.js';
  * const s = advanceClock(initialClockState({ samplesPerEpoch: 64 }), 32);
  * [timeIn(s, 'step'), timeIn(s, 'sample'), timeIn(s, 'epoch')]; // [1, 32, 0.5]
  * ```
@@ -202,25 +195,27 @@ export function timeIn(state: ClockState, unit: TimeUnit, run: ClockRun = {}): n
   }
 }
 
-/** zod schema of {@link ClockState}. */
-const clockStateSchema = z.object({
-  step: z.number().int().nonnegative(),
-  samples: z.number().int().nonnegative(),
-  epochsCompleted: z.number().int().nonnegative(),
-  samplesInEpoch: z.number().int().nonnegative(),
-  samplesPerEpoch: z.number().positive().nullable(),
-  samplesCounted: z.boolean(),
+const count = checkNumber({ integer: true, ge: 0 });
+
+/** Reads a {@link ClockState}: exactly its fields, each checked. */
+const readClockState = checkObject({
+  step: count,
+  samples: count,
+  epochsCompleted: count,
+  samplesInEpoch: count,
+  samplesPerEpoch: checkNullable(checkNumber({ gt: 0 })),
+  samplesCounted: checkBoolean(),
 });
 
 /**
- * Checks that `json` is a {@link ClockState} (e.g. read from a checkpoint) and returns it.
+ * Checks that `json` is a {@link ClockState} (e.g. read from a checkpoint) and returns it; an
+ * error names the field (`clock.step`), the value and what is allowed.
  *
  * @example
  * ```ts
- * import { initialClockState, parseClockState } from 'hyperschedule';
  * parseClockState(JSON.parse(JSON.stringify(initialClockState()))).step; // 0
  * ```
  */
 export function parseClockState(json: unknown, field = 'clock'): ClockState {
-  return parseWithSchema(clockStateSchema, json, field);
+  return readClockState(json, field);
 }

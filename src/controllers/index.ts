@@ -1,4 +1,18 @@
-export * from './controller.js';
-export * from './plateau.js';
-export * from './adaptive-momentum.js';
-export * from './scheduled-weight-decay.js';
+export { defineController, type Controller } from './controller.js';
+export { ControllerRunner, type FeedResult } from './runner.js';
+export { reduceOnPlateau, type PlateauState, type ReduceOnPlateauOptions } from './plateau.js';
+export {
+  adaptiveMomentum,
+  perVariableMomentum,
+  type AdaptiveMomentumOptions,
+  type AdaptiveMomentumState,
+  type CurvatureObservation,
+  type PerVariableCurvature,
+  type PerVariableMomentumState,
+} from './adaptive-momentum.js';
+export {
+  scheduledWeightDecay,
+  type ScheduledWeightDecayOptions,
+  type ScheduledWeightDecayState,
+  type SecondMomentObservation,
+} from './scheduled-weight-decay.js';

@@ -1,7 +1,8 @@
 import { type Observable, filter, map } from 'rxjs';
+import { checkNumber, checkObject, checkOptional } from '../check.js';
 import { HyperscheduleError } from '../errors.js';
-import { readValue, type NumberOrSource } from '../params/value-source.js';
 import type { TrainingSignals } from '../signals/hub.js';
+import { checkNumberOrSource, readValue, type NumberOrSource } from '../values/value-source.js';
 import { defineController, type Controller } from './controller.js';
 
 /**
@@ -13,7 +14,7 @@ import { defineController, type Controller } from './controller.js';
  *
  * @example
  * ```ts
- * import { meanSecondMoment } from 'hyperschedule';
+ * import { meanSecondMoment } from './scheduled-weight-decay.js';
  * meanSecondMoment(0.004, 4, 0.999, 1); // 1: (0.004 / 4) / (1 - 0.999)
  * ```
  */
@@ -27,7 +28,7 @@ export function meanSecondMoment(secondMomentSum: number, parameterCount: number
  *
  * @example
  * ```ts
- * import { nextSecondMomentSum } from 'hyperschedule';
+ * import { nextSecondMomentSum } from './scheduled-weight-decay.js';
  * nextSecondMomentSum(0, 4, 0.9); // 0.4 (approx.)
  * ```
  */
@@ -44,7 +45,7 @@ export function nextSecondMomentSum(secondMomentSum: number, squaredGradNorm: nu
  *
  * @example
  * ```ts
- * import { adamsDecayRate } from 'hyperschedule';
+ * import { adamsDecayRate } from './scheduled-weight-decay.js';
  * adamsDecayRate(5e-4, 1e-3, 1e-6); // 5e-4 (approx.): 5e-4 * 1e-3 / 1e-3
  * ```
  */
@@ -59,7 +60,7 @@ export function adamsDecayRate(lambda: number, lr: number, vbar: number): number
  *
  * @example
  * ```ts
- * import { sgdsDecayRate } from 'hyperschedule';
+ * import { sgdsDecayRate } from './scheduled-weight-decay.js';
  * sgdsDecayRate(5e-4, 0.1, 0.9, 0); // 5e-4 (approx.): 0.1 * 5e-4 / 0.1
  * ```
  */
@@ -71,8 +72,8 @@ export function sgdsDecayRate(lambda: number, lr: number, momentum: number, damp
 }
 
 /**
- * State of {@link scheduledWeightDecayController}: the running sum of Adam's raw second moments,
- * the updates seen, and the current AdamW weight decay lambda / sqrt(vbar).
+ * State of {@link scheduledWeightDecay}: the running sum of Adam's raw second moments, the
+ * updates seen, and the current AdamW weight decay lambda / sqrt(vbar).
  *
  * @example
  * ```ts
@@ -103,18 +104,11 @@ export interface SecondMomentObservation {
 }
 
 /**
- * The pure SWD controller step: updates sum(v) with `||g||^2` and sets the AdamW weight decay to
+ * The SWD step: updates sum(v) with `||g||^2` and sets the AdamW weight decay to
  * `lambda / sqrt(vbar)` (so AdamW's `p * (1 - lr * wd)` decays by `lambda * lr / sqrt(vbar)`).
- * Non-finite or non-positive inputs leave the state unchanged.
- *
- * @example
- * ```ts
- * import { scheduledWeightDecayStep } from 'hyperschedule';
- * const s = scheduledWeightDecayStep(0.01, { secondMomentSum: 0, updates: 0, value: 0 }, { squaredGradNorm: 4, paramCount: 4, beta2: 0.5 });
- * s.value; // 0.01: vbar = (0.5 * 4 / 4) / (1 - 0.5) = 1
- * ```
+ * Non-positive or out-of-range inputs leave the state unchanged.
  */
-export function scheduledWeightDecayStep(lambda: number, state: ScheduledWeightDecayState, input: SecondMomentObservation): ScheduledWeightDecayState {
+function swdStep(lambda: number, state: ScheduledWeightDecayState, input: SecondMomentObservation): ScheduledWeightDecayState {
   const { squaredGradNorm, paramCount, beta2 } = input;
   if (!(squaredGradNorm >= 0) || !Number.isFinite(squaredGradNorm) || !(paramCount > 0) || !(beta2 >= 0 && beta2 < 1)) return state;
   const secondMomentSum = nextSecondMomentSum(state.secondMomentSum, squaredGradNorm, beta2);
@@ -125,7 +119,7 @@ export function scheduledWeightDecayStep(lambda: number, state: ScheduledWeightD
 }
 
 /**
- * Options of {@link scheduledWeightDecayController}.
+ * Options of {@link scheduledWeightDecay}.
  *
  * @example
  * ```ts
@@ -136,29 +130,30 @@ export function scheduledWeightDecayStep(lambda: number, state: ScheduledWeightD
 export interface ScheduledWeightDecayOptions {
   /** lambda of SWD (>= 0). */
   readonly lambda: number;
-  /** The optimizer's beta2 (number or live source). Default 0.999. */
+  /** The optimizer's beta2 (number or live source), in [0, 1). Default 0.999. */
   readonly beta2?: NumberOrSource;
 }
 
+const nonNegative = checkNumber({ ge: 0 });
+const readOptions = checkObject({ lambda: nonNegative, beta2: checkOptional(checkNumberOrSource({ ge: 0, lt: 1 })) });
+const readState = checkObject({ secondMomentSum: nonNegative, updates: checkNumber({ ge: 0, integer: true }), value: nonNegative });
+
 /**
- * Scheduled weight decay for an unmodified AdamW, as a {@link Controller} on the global gradient
- * norm signal: drives AdamW's `weightDecay` with `lambda / sqrt(vbar)`. Signals arrive after an
- * update is applied, so update t decays with vbar_{t-1} — one update behind the paper's AdamS,
- * and no decay on the very first update. For the exact method use the `AdamS` optimizer.
+ * Scheduled weight decay (Xie et al., AdamS) for an unmodified AdamW, as a {@link Controller} on
+ * the global gradient norm signal: drives AdamW's `weightDecay` with `lambda / sqrt(vbar)`.
+ * Signals arrive after an update is applied, so update t decays with vbar_{t-1} — one update
+ * behind the paper's AdamS, and no decay on the very first update. For the exact method use the
+ * `AdamS` optimizer.
  *
  * @example
  * ```ts
- * import { AdamW, param, scheduledWeightDecayController } from 'hyperschedule';
- * const wd = param('weightDecay', { controller: scheduledWeightDecayController({ lambda: 5e-4 }) }, { domain: 'nonNegative' });
+ * import { AdamW, param, scheduledWeightDecay } from 'hyperschedule';
+ * const wd = param('weightDecay', { controller: scheduledWeightDecay({ lambda: 5e-4 }) }, { domain: 'nonNegative' });
  * const opt = new AdamW({ learningRate: 1e-3, weightDecay: wd });
  * ```
  */
-export function scheduledWeightDecayController(options: ScheduledWeightDecayOptions): Controller<ScheduledWeightDecayState, SecondMomentObservation> {
-  const lambda = options?.lambda;
-  if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda < 0) {
-    throw new HyperscheduleError('scheduledWeightDecay.lambda', lambda, 'a finite number >= 0');
-  }
-  const beta2 = options.beta2 ?? 0.999;
+export function scheduledWeightDecay(options: ScheduledWeightDecayOptions): Controller<ScheduledWeightDecayState, SecondMomentObservation> {
+  const { lambda, beta2 = 0.999 } = readOptions(options, 'scheduledWeightDecay');
   return defineController({
     name: 'scheduledWeightDecay',
     initialState: { secondMomentSum: 0, updates: 0, value: 0 } as ScheduledWeightDecayState,
@@ -167,30 +162,14 @@ export function scheduledWeightDecayController(options: ScheduledWeightDecayOpti
         filter((u) => u.gradNorm !== undefined),
         map((u) => ({ squaredGradNorm: (u.gradNorm as number) ** 2, paramCount: u.paramCount ?? 0, beta2: readValue(beta2) })),
       ),
-    step: (state: ScheduledWeightDecayState, input: SecondMomentObservation) => scheduledWeightDecayStep(lambda, state, input),
+    step: (state: ScheduledWeightDecayState, input: SecondMomentObservation) => swdStep(lambda, state, input),
     value: (state: ScheduledWeightDecayState) => state.value,
-    parseState: (json: unknown) => parseScheduledWeightDecayState(json),
+    parseState: (json: unknown, field = 'scheduledWeightDecay.state') => readState(json, field),
   });
 }
 
 /**
- * Checks a restored {@link ScheduledWeightDecayState}.
- *
- * @example
- * ```ts
- * import { parseScheduledWeightDecayState } from 'hyperschedule';
- * parseScheduledWeightDecayState({ secondMomentSum: 1, updates: 2, value: 0.01 }).updates; // 2
- * ```
+ * @deprecated Use {@link scheduledWeightDecay}, which now returns the controller. Kept (not
+ * exported from the package root) until the remaining callers move.
  */
-export function parseScheduledWeightDecayState(json: unknown, field = 'scheduledWeightDecay.state'): ScheduledWeightDecayState {
-  if (typeof json !== 'object' || json === null) throw new HyperscheduleError(field, json, 'a scheduled weight decay state object');
-  const o = json as Record<string, unknown>;
-  const nonNegative = (k: string): number => {
-    const v = o[k];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new HyperscheduleError(`${field}.${k}`, v, 'a finite number >= 0');
-    return v;
-  };
-  const updates = nonNegative('updates');
-  if (!Number.isInteger(updates)) throw new HyperscheduleError(`${field}.updates`, updates, 'an integer >= 0');
-  return { secondMomentSum: nonNegative('secondMomentSum'), updates, value: nonNegative('value') };
-}
+export const scheduledWeightDecayController = scheduledWeightDecay;

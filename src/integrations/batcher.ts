@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { HyperscheduleError } from '../errors.js';
-import { readValue, type NumberOrSource } from '../params/value-source.js';
-import type { HyperscheduleSession } from './session.js';
+import { ScheduledParameter } from '../params/parameter.js';
 import { mulberry32 } from '../random.js';
+import { BATCH_SIZE, HyperscheduleSession } from './session.js';
 
 /**
  * The part of a `tf.data.Dataset` the batcher uses: an async iterator over single (unbatched)
@@ -38,34 +38,40 @@ export type TensorData = tf.Tensor | Readonly<Record<string, tf.Tensor>>;
  *
  * @example
  * ```ts
- * import { param, positiveInteger, type BatcherOptions } from 'hyperschedule';
- * const o: BatcherOptions = { batchSize: param('batchSize', { initial: 32 }, { domain: positiveInteger() }), shuffle: true, seed: 1 };
+ * import { createSession, type BatcherOptions } from 'hyperschedule';
+ * const o: BatcherOptions = { session: createSession({ batchSize: 32 }), shuffle: true, seed: 1 };
  * ```
  */
 export interface BatcherOptions {
-  /** The batch size: read afresh for every batch, so a change takes effect on the next batch. */
-  readonly batchSize: NumberOrSource;
-  /** Tell this session the size of each batch handed out (samples seen) and mark epoch ends. */
-  readonly session?: HyperscheduleSession;
+  /**
+   * The session whose clock the batch size follows: the batcher reads its `'batchSize'`
+   * parameter for every batch, counts each batch's samples and marks epoch ends.
+   */
+  readonly session: HyperscheduleSession;
+  /**
+   * The session's `'batchSize'` parameter, added to the session if it does not hold it yet.
+   * Optional: the session's own is read anyway (there is one batch size).
+   */
+  readonly batchSize?: ScheduledParameter;
   /** Shuffle arrays/tensors each epoch (datasets: use `dataset.shuffle`). Default false. */
   readonly shuffle?: boolean;
-  /** Seed of the shuffle; with a session the order depends on (seed, epoch), so a resumed run sees the same order. */
+  /** Seed of the shuffle; the order depends on (seed, epoch), so a resumed run sees the same order. */
   readonly seed?: number;
   /** Drop a last batch smaller than the current batch size. Default false. */
   readonly dropLast?: boolean;
 }
 
 /**
- * Batches whose size follows a parameter. Iterate it (one pass = one epoch; with a session the
- * epoch end is recorded when the pass completes), or hand `generator` to `tf.data.generator` for
- * `model.fitDataset` (epochs are then recorded by the fit callback). Tensor batches belong to
- * the caller: dispose them (fitDataset does).
+ * Batches whose size follows the session's batch-size parameter. Iterate it (one pass = one
+ * epoch, recorded in the session when the pass completes), or hand `generator` to
+ * `tf.data.generator` for `model.fitDataset` (epochs are then recorded by the fit callback).
+ * Tensor batches belong to the caller: dispose them (fitDataset does).
  *
  * @example
  * ```ts
- * import { scheduledBatches, param, positiveInteger } from 'hyperschedule';
+ * import { createSession, param, positiveInteger, scheduledBatches } from 'hyperschedule';
  * const batchSize = param('batchSize', { initial: 2 }, { domain: positiveInteger() });
- * const batches = scheduledBatches([1, 2, 3, 4, 5], { batchSize });
+ * const batches = scheduledBatches([1, 2, 3, 4, 5], { session: createSession({ params: [batchSize] }) });
  * const sizes = [];
  * for (const batch of batches) { sizes.push(batch.length); batchSize.set(3); }
  * sizes; // [2, 3]
@@ -105,10 +111,33 @@ export class ScheduledBatches<B> implements Iterable<B>, AsyncIterable<B> {
   }
 }
 
-function readBatchSize(source: NumberOrSource): number {
-  const size = readValue(source);
-  if (!Number.isInteger(size) || size < 1) throw new HyperscheduleError('scheduledBatches.batchSize', size, 'an integer >= 1 (use the positiveInteger domain)');
+function readBatchSize(source: ScheduledParameter): number {
+  const size = source.value;
+  if (!Number.isInteger(size) || size < 1) throw new HyperscheduleError(`scheduledBatches.${BATCH_SIZE}`, size, 'an integer >= 1 (use the positiveInteger domain)');
   return size;
+}
+
+/** The session's batch-size parameter, registering `given` first; a clear error when there is none. */
+function sessionBatchSize(session: HyperscheduleSession, given: unknown): ScheduledParameter {
+  if (given !== undefined) {
+    if (!(given instanceof ScheduledParameter) || given.name !== BATCH_SIZE) {
+      throw new HyperscheduleError(
+        'scheduledBatches.batchSize',
+        given instanceof ScheduledParameter ? given.name : given,
+        `the session's "${BATCH_SIZE}" parameter, or nothing (a fixed size is given once: createSession({ batchSize: 32 }))`,
+      );
+    }
+    session.add(given);
+  }
+  const parameter = session.params.get(BATCH_SIZE);
+  if (parameter === undefined) {
+    throw new HyperscheduleError(
+      'scheduledBatches.session',
+      `no "${BATCH_SIZE}" parameter`,
+      `a session holding the batch size: createSession({ batchSize: 32 }) or a param('${BATCH_SIZE}', ...) in its params`,
+    );
+  }
+  return parameter;
 }
 
 
@@ -147,8 +176,10 @@ function stackElements(items: unknown[], path = 'element'): unknown {
 }
 
 /**
- * Batches `data` with a batch size that follows a parameter (read for every batch, so a change
- * mid-epoch takes effect on the next batch), feeding each batch's size into the session's clock.
+ * Batches `data` with the session's batch size — its `'batchSize'` parameter, read for every
+ * batch, so a change mid-epoch takes effect on the next batch — feeding each batch's size into
+ * the session's clock and marking epoch ends. The session is required: without its clock a
+ * batch-size schedule could not move.
  *
  * - arrays: batches are arrays of elements;
  * - tensors (one, or a record like `{ xs, ys }`): batches are row slices with the same shape;
@@ -161,7 +192,7 @@ function stackElements(items: unknown[], path = 'element'): unknown {
  * const batchSize = param('batchSize', { initial: 16 }, { domain: positiveInteger({ max: 256 }) });
  * const session = createSession({ params: [batchSize] });
  * const data = { xs: tf.randomNormal([100, 4]), ys: tf.randomNormal([100, 1]) };
- * const batches = scheduledBatches(data, { batchSize, session, shuffle: true });
+ * const batches = scheduledBatches(data, { session, shuffle: true });
  * // plain loop:  for (const { xs, ys } of batches) { ...; tf.dispose([xs, ys]); }
  * // model.fitDataset(tf.data.generator(batches.generator), { epochs: 3, callbacks: fitCallback(session) })
  * ```
@@ -170,21 +201,25 @@ export function scheduledBatches<T>(data: readonly T[], options: BatcherOptions)
 export function scheduledBatches<D extends TensorData>(data: D, options: BatcherOptions): ScheduledBatches<D>;
 export function scheduledBatches<T>(data: DatasetLike<T>, options: BatcherOptions): ScheduledBatches<T>;
 export function scheduledBatches(data: unknown, options: BatcherOptions): ScheduledBatches<unknown> {
-  if (typeof options !== 'object' || options === null) throw new HyperscheduleError('scheduledBatches.options', options, 'an object with batchSize');
+  if (typeof options !== 'object' || options === null) throw new HyperscheduleError('scheduledBatches.options', options, 'an object with session');
   const { session, shuffle = false, seed = 0, dropLast = false } = options;
-  readBatchSize(options.batchSize); // fail early on a bad batch size
+  if (!(session instanceof HyperscheduleSession)) {
+    throw new HyperscheduleError('scheduledBatches.session', session, 'the session whose clock the batch size follows (createSession({ batchSize }))');
+  }
+  const batchSize = sessionBatchSize(session, options.batchSize);
+  readBatchSize(batchSize); // fail early on a bad batch size
   if (!Number.isInteger(seed)) throw new HyperscheduleError('scheduledBatches.seed', seed, 'an integer');
-  let localEpoch = 0;
-  const epochIndex = (): number => session?.clock.state.epochsCompleted ?? localEpoch;
+  const epochIndex = (): number => session.clock.state.epochsCompleted;
 
   if (isDataset(data)) {
     if (shuffle) throw new HyperscheduleError('scheduledBatches.shuffle', shuffle, 'false for a dataset (shuffle the dataset itself: dataset.shuffle(n))');
     const size = typeof data.size === 'number' && Number.isFinite(data.size) && data.size > 0 ? data.size : undefined;
-    if (size !== undefined) session?.clock.completeRun({ samplesPerEpoch: size });
+    if (size !== undefined) session.clock.completeRun({ samplesPerEpoch: size });
     async function* epoch(mark: boolean): AsyncGenerator<unknown> {
+      if (mark) session.expectEpochEnds();
       const it = await (data as DatasetLike<unknown>).iterator();
       for (;;) {
-        const wanted = readBatchSize(options.batchSize);
+        const wanted = readBatchSize(batchSize);
         const items: unknown[] = [];
         let exhausted = false;
         while (items.length < wanted) {
@@ -198,15 +233,14 @@ export function scheduledBatches(data: unknown, options: BatcherOptions): Schedu
         if (items.length > 0 && !(dropLast && items.length < wanted)) {
           const batch = stackElements(items);
           tf.dispose(items as tf.TensorContainer[]);
-          session?.queueBatch(items.length);
+          session.queueBatch(items.length);
           yield batch;
         } else {
           tf.dispose(items as tf.TensorContainer[]);
         }
         if (exhausted) break;
       }
-      localEpoch += 1;
-      if (mark) session?.endEpoch();
+      if (mark) session.endEpoch();
     }
     return new ScheduledBatches(size, true, epoch);
   }
@@ -229,21 +263,21 @@ export function scheduledBatches(data: unknown, options: BatcherOptions): Schedu
   } else {
     throw new HyperscheduleError('scheduledBatches.data', data, 'an array, a tensor, a record of tensors or a tf.data.Dataset');
   }
-  if (n > 0) session?.clock.completeRun({ samplesPerEpoch: n });
+  if (n > 0) session.clock.completeRun({ samplesPerEpoch: n });
   function* epoch(mark: boolean): Generator<unknown> {
+    if (mark) session.expectEpochEnds();
     const idx = order(n, shuffle, seed, epochIndex());
     let position = 0;
     while (position < n) {
-      const wanted = readBatchSize(options.batchSize);
+      const wanted = readBatchSize(batchSize);
       if (dropLast && n - position < wanted) break;
       const size = Math.min(wanted, n - position);
       const slice = idx.slice(position, position + size);
       position += size;
-      session?.queueBatch(size);
+      session.queueBatch(size);
       yield take(slice, !shuffle);
     }
-    localEpoch += 1;
-    if (mark) session?.endEpoch();
+    if (mark) session.endEpoch();
   }
   return new ScheduledBatches(n, false, epoch);
 }

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { HyperscheduleError } from '../errors.js';
-import { hookOf, type HookState } from './hook.js';
+import type { HookState } from './carried-state.js';
+import { hookOf } from './hook.js';
+import { registerOptimizerParameters } from './optimizer-params.js';
 import type { HyperscheduleSession, SessionState } from './session.js';
 import { deserializeTensor, serializeTensor, type SerializedTensor } from './tensor-json.js';
 
@@ -123,8 +125,10 @@ export async function restoreCheckpoint(checkpoint: Checkpoint, targets: Checkpo
       // tfjs optimizers copy what they keep (slots become their own variables).
       tf.dispose(named.map((w) => w.tensor));
     }
-    const h = hookOf(optimizer);
-    if (h && checkpoint.hook) h.restore(checkpoint.hook);
+    const pipeline = hookOf(optimizer);
+    if (pipeline && checkpoint.hook) pipeline.restore(checkpoint.hook);
+    // The saved session holds the optimizer's parameters even when only the optimizer was given them.
+    registerOptimizerParameters(session, optimizer);
   }
   session.restore(checkpoint.session);
 }

@@ -1,20 +1,14 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { HyperscheduleError } from '../errors.js';
-import type { PerVariable } from '../signals/types.js';
-import { hook, hookOf, unhook, type HookOptions, type OptimizerHook } from './hook.js';
-import type { HyperscheduleSession, SessionHook } from './session.js';
+import { hook, hookOf, unhook, type HookOptions } from './hook.js';
+import { registerOptimizerParameters } from './optimizer-params.js';
+import type { HyperscheduleSession } from './session.js';
 
 /** Batch/epoch logs as tfjs-layers passes them to callbacks (scalars already resolved to numbers). */
 type Logs = { [key: string]: number };
 
-/** The parts of a tfjs `LayersModel` the callback uses. */
-interface ModelLike {
-  readonly optimizer: tf.Optimizer;
-}
-
 /** What tfjs's `CustomCallback` exposes as `this` to the functions it wraps. */
 interface CallbackOwner {
-  readonly model?: ModelLike;
   readonly params?: { readonly epochs?: number; readonly samples?: number | null; readonly steps?: number | null };
 }
 
@@ -25,19 +19,23 @@ interface CallbackOwner {
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
  * import type { FitCallbackOptions } from 'hyperschedule';
- * const o: FitCallbackOptions<tf.SGDOptimizer> = { apply: (opt, s) => opt.setLearningRate(s.param('lr').value) };
+ * const optimizer = tf.train.sgd(0.1);
+ * const o: FitCallbackOptions<tf.SGDOptimizer> = { optimizer, apply: (opt, s) => opt.setLearningRate(s.param('lr').value) };
  * ```
  */
 export interface FitCallbackOptions<O extends tf.Optimizer = tf.Optimizer> extends HookOptions<O> {
   /**
-   * The model being trained: its optimizer gets hooked for the fit (tfjs does not hand callbacks
-   * their model). Not needed when the model was compiled with an optimizer already hooked to the
-   * session (`model.compile({ optimizer: hook(opt, session) })`).
+   * The optimizer the model was compiled with (tfjs does not hand callbacks their model). It gets
+   * hooked for the fit, and its type is the type `apply` receives. Not needed when the model was
+   * compiled with an optimizer already hooked to the session
+   * (`model.compile({ optimizer: hook(opt, session) })`).
    */
-  readonly model?: ModelLike;
+  readonly optimizer?: O;
+  /** @deprecated Give `optimizer` (the callback only uses `model.optimizer`). */
+  readonly model?: { readonly optimizer: tf.Optimizer };
   /**
-   * Instrument the model's optimizer (default true): device signals (gradient norms, deltas),
-   * the non-finite skip and values applied right before each update. With `false`, values are
+   * Instrument the optimizer (default true): device signals (gradient norms, deltas), the
+   * non-finite skip and values applied right before each update. With `false`, values are
    * applied at `onBatchBegin` and only logs (loss, metrics) feed the signals.
    */
   readonly hookOptimizer?: boolean;
@@ -71,23 +69,30 @@ function finiteNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+function optimizerOf<O extends tf.Optimizer>(options: FitCallbackOptions<O>): O | undefined {
+  const { optimizer, model } = options;
+  if (optimizer !== undefined && model !== undefined && model.optimizer !== optimizer) {
+    throw new HyperscheduleError('fitCallback.optimizer', 'not model.optimizer', 'the optimizer the model was compiled with');
+  }
+  return optimizer ?? (model?.optimizer as O | undefined);
+}
+
 /**
  * Drives a session from `model.fit` / `model.fitDataset`:
  *
- * - `onTrainBegin`: hooks `options.model`'s optimizer (or uses the optimizer hook already attached
- *   to the session), and tells the clock the run length tfjs knows (`epochs`; `samples` per epoch
- *   for array fits);
+ * - `onTrainBegin`: hooks `options.optimizer` (unless it is hooked to the session already), adds
+ *   the parameters it reads to the session, and tells the clock the run length tfjs knows
+ *   (`epochs`; `samples` per epoch for array fits);
  * - before each update (inside the optimizer, via the hook): parameters synced and applied;
- * - `onBatchEnd`: completes the update with the batch's `loss` and `size` (clock, `loss$`,
+ * - `onBatchEnd`: records the update with the batch's `loss` and `size` (clock, `loss$`,
  *   `updateApplied$`), then publishes other batch logs on `metrics$`;
  * - `onEpochEnd`: epoch boundary with the epoch logs (`val_loss`, ... on `metrics$`, `epochEnd$`);
  * - `onTrainEnd`: unhooks the optimizer if this callback hooked it.
  *
- * Without a model or hooked optimizer (or with `hookOptimizer: false`) the callback still
- * advances the clock and feeds loss and metrics from the logs, but computes no device signals
- * and cannot skip non-finite updates.
- *
- * A batch whose gradients were non-finite is skipped by the hook: no update, no signal.
+ * Without a hooked optimizer (or with `hookOptimizer: false`) the callback still advances the
+ * clock and feeds loss and metrics from the logs, but computes no device signals and cannot skip
+ * non-finite updates. A batch whose gradients were non-finite is skipped by the hook: no update,
+ * no signal.
  *
  * @example
  * ```ts
@@ -95,11 +100,12 @@ function finiteNumber(value: unknown): number | undefined {
  * import { createSession, fitCallback, param } from 'hyperschedule';
  * const lr = param('lr', { initial: 0.05 }, { domain: 'positive' });
  * const session = createSession({ params: [lr] });
+ * const optimizer = tf.train.sgd(0.05);
  * const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
- * model.compile({ optimizer: tf.train.sgd(0.05), loss: 'meanSquaredError' });
+ * model.compile({ optimizer, loss: 'meanSquaredError' });
  * await model.fit(tf.ones([8, 1]), tf.ones([8, 1]), {
  *   epochs: 2, batchSize: 4,
- *   callbacks: fitCallback(session, { model, apply: (opt) => (opt as tf.SGDOptimizer).setLearningRate(lr.value) }),
+ *   callbacks: fitCallback(session, { optimizer, apply: (opt) => opt.setLearningRate(lr.value) }),
  * });
  * session.clock.step; // 4
  * ```
@@ -107,9 +113,10 @@ function finiteNumber(value: unknown): number | undefined {
 export function fitCallback<O extends tf.Optimizer = tf.Optimizer>(session: HyperscheduleSession, options: FitCallbackOptions<O> = {}): FitCallbacks {
   const hookOptimizer = options.hookOptimizer ?? true;
   const batchMetrics = options.batchMetrics ?? true;
-  let active: SessionHook | undefined;
-  let hookedHere = false;
-  let optimizer: O | undefined;
+  /** Hooked by this callback (unhooked at the end), checked to really perform the updates. */
+  let hookedHere: O | undefined;
+  /** Known and not hooked: values are applied at onBatchBegin. */
+  let applyAtBatchBegin: O | undefined;
 
   const publishBatchLogs = (logs: Logs): void => {
     if (!batchMetrics) return;
@@ -127,54 +134,58 @@ export function fitCallback<O extends tf.Optimizer = tf.Optimizer>(session: Hype
           ...(finiteNumber(params.samples) !== undefined ? { samplesPerEpoch: params.samples as number } : {}),
         });
       }
-      const model = options.model ?? this?.model;
-      optimizer = model?.optimizer as O | undefined;
-      if (hookOptimizer && optimizer) {
-        const existing = hookOf(optimizer);
-        if (existing && existing.session !== session) {
-          throw new HyperscheduleError('fitCallback.model.optimizer', 'hooked to another session', 'an optimizer hooked to this session or not hooked');
-        }
-        hookedHere = !existing;
-        if (!existing) hook(optimizer, session, options);
-        active = hookOf(optimizer) as OptimizerHook | undefined;
-      } else if (hookOptimizer && session.hooks.length === 1) {
-        // The model was compiled with an optimizer hooked to this session: use that hook.
-        active = session.hooks[0];
+      session.expectEpochEnds();
+      const optimizer = optimizerOf(options);
+      if (optimizer === undefined) {
+        if (options.apply) throw new HyperscheduleError('fitCallback.optimizer', undefined, 'the optimizer the model was compiled with, so apply can write to it');
+        return;
       }
-      if (active) active.deferCompletion = true;
-      else if (options.apply && !optimizer) {
-        throw new HyperscheduleError('fitCallback.model', undefined, 'the model (fitCallback(session, { model })) or a hooked optimizer, so values can be applied');
+      registerOptimizerParameters(session, optimizer);
+      const existing = hookOf(optimizer);
+      if (existing && existing.session !== session) {
+        throw new HyperscheduleError('fitCallback.optimizer', 'hooked to another session', 'an optimizer hooked to this session or not hooked');
+      }
+      if (existing && options.apply) {
+        throw new HyperscheduleError('fitCallback.apply', 'an optimizer hooked already', 'apply given to hook() (the hook already applies values)');
+      }
+      if (!existing && hookOptimizer) {
+        hook(optimizer, session, options);
+        hookedHere = optimizer;
+      } else if (!existing) {
+        applyAtBatchBegin = optimizer;
       }
     },
     async onEpochBegin() {},
     async onBatchBegin() {
-      if (active) return; // the hook syncs and applies right before the update itself
+      session.beginBatch();
+      if (applyAtBatchBegin === undefined) return; // a hook syncs and applies right before the update itself
       session.beginUpdate();
-      if (options.apply && optimizer) options.apply(optimizer, session);
+      options.apply?.(applyAtBatchBegin, session);
     },
-    async onBatchEnd(_batch: number, logs: Logs = {}) {
+    async onBatchEnd(batch: number, logs: Logs = {}) {
       const loss = typeof logs.loss === 'number' ? logs.loss : undefined;
       const size = finiteNumber(logs.size);
-      let applied: boolean;
-      if (active) {
-        applied = active.completeDeferred({ ...(loss !== undefined ? { loss } : {}), ...(size !== undefined ? { batchSize: size } : {}) });
-      } else {
-        session.completeUpdate({ ...(loss !== undefined ? { loss } : {}), ...(size !== undefined ? { batchSize: size } : {}) });
-        applied = true;
+      const batchLogs = { ...(loss !== undefined ? { loss } : {}), ...(size !== undefined ? { batchSize: size } : {}) };
+      const outcome = session.endBatch(batchLogs);
+      if (outcome === 'none') {
+        if (hookedHere) {
+          unhook(hookedHere);
+          hookedHere = undefined;
+          throw new HyperscheduleError('fitCallback.optimizer', `no update in batch ${batch}`, 'the optimizer the model was compiled with (model.optimizer)');
+        }
+        // No hook saw this update: record it from the logs.
+        session.completeUpdate(batchLogs);
       }
-      if (applied) publishBatchLogs(logs);
+      if (outcome !== 'skipped') publishBatchLogs(logs);
     },
     async onEpochEnd(_epoch: number, logs: Logs = {}) {
       session.endEpoch(logs);
     },
     async onTrainEnd() {
-      if (active) {
-        active.completeDeferred();
-        active.deferCompletion = false;
-      }
-      if (hookedHere && optimizer) unhook(optimizer);
-      active = undefined;
-      hookedHere = false;
+      session.endBatch();
+      if (hookedHere) unhook(hookedHere);
+      hookedHere = undefined;
+      applyAtBatchBegin = undefined;
     },
   };
 }

@@ -1,13 +1,17 @@
 import type { Subscription } from 'rxjs';
-import { z } from 'zod';
+import { checkArray, checkLiteral, checkNullable, checkNumber, checkObject, checkOptional, checkRecord, checkUnknown } from '../check.js';
 import { TrainingClock } from '../clock/clock.js';
-import { parseWithSchema } from '../clock/parse.js';
 import { parseClockState, type ClockRun, type ClockSnapshot, type ClockState } from '../clock/state.js';
 import { HyperscheduleError } from '../errors.js';
-import { ScheduledParameter, type ParamDescription, type ParamState } from '../params/parameter.js';
-import { readValue, type NumberOrSource } from '../params/value-source.js';
+import { positiveInteger } from '../params/domain.js';
+import { ScheduledParameter, param, type ParamDescription, type ParamState } from '../params/parameter.js';
 import { TrainingSignals } from '../signals/hub.js';
 import type { MetricScope, PerVariable, UpdateSignal } from '../signals/types.js';
+import { EPOCH_WARNING_AFTER, epochTimeParameter, epochTimeWarning } from './epoch-time.js';
+import { claimParameter, releaseParameter } from './ownership.js';
+
+/** The name of the parameter that holds a session's batch size (see {@link SessionOptions.batchSize}). */
+export const BATCH_SIZE = 'batchSize';
 
 /**
  * Options of {@link createSession}.
@@ -23,14 +27,21 @@ export interface SessionOptions {
   readonly params?: readonly ScheduledParameter[] | Readonly<Record<string, ScheduledParameter>>;
   /** Run length: progress, and `samplesPerEpoch` for fractional epochs (learnt at the first epoch end if absent). */
   readonly run?: ClockRun;
-  /** Batch size of updates nobody else reports one for (a number or a live source, e.g. a batch-size parameter). */
-  readonly batchSize?: NumberOrSource;
+  /**
+   * The batch size, shorthand for the session's `'batchSize'` parameter — the one source of the
+   * batch size: `scheduledBatches` cuts batches of its value, and an update nobody reports a size
+   * for (a hook in your own loop) counts its value in samples. A number registers
+   * `param('batchSize', { initial: n }, { domain: positiveInteger() })`; a parameter must be
+   * named `'batchSize'`.
+   */
+  readonly batchSize?: number | ScheduledParameter;
   /** Use this signals hub instead of a new one (e.g. to share it). */
   readonly signals?: TrainingSignals;
 }
 
 /**
- * The statistics a hook measured for one applied update (all optional; see `UpdateSignal`).
+ * The statistics a hook measured for one applied update (all optional; see `UpdateSignal`), and
+ * the update's batch size when whoever applied it knows it.
  *
  * @example
  * ```ts
@@ -41,25 +52,20 @@ export interface SessionOptions {
 export type UpdateReport = Partial<Omit<UpdateSignal, 'clock' | 'batchSize'>> & { readonly batchSize?: number };
 
 /**
- * What the session knows of an optimizer hook attached to it (the fit callback uses it to find
- * the hook when it is not given the model).
+ * What happened to the update of a batch (see {@link HyperscheduleSession.endBatch}): applied
+ * (and now recorded), skipped for non-finite gradients, or none went through a hook.
  *
  * @example
  * ```ts
- * import type { SessionHook } from 'hyperschedule';
- * const count = (hooks: readonly SessionHook[]) => hooks.length;
+ * import type { BatchOutcome } from 'hyperschedule';
+ * const applied: BatchOutcome = 'applied';
  * ```
  */
-export interface SessionHook {
-  /** When true, an applied update waits for `completeDeferred` (batch logs) before it is recorded. */
-  deferCompletion: boolean;
-  /** Records the waiting update, if any, with the batch's loss and size; false when none waits. */
-  completeDeferred(extra?: { loss?: number; batchSize?: number }): boolean;
-}
+export type BatchOutcome = 'applied' | 'skipped' | 'none';
 
 /**
  * Everything needed to resume a session exactly: the clock, every parameter (value, history,
- * controller state, combined sources) and batch sizes already announced for the next update.
+ * controller state, combined sources) and batch sizes already handed out for the next update.
  * Plain JSON.
  *
  * @example
@@ -74,14 +80,16 @@ export interface SessionState {
   readonly version: 1;
   readonly clock: ClockState;
   readonly params: Readonly<Record<string, ParamState>>;
-  readonly batches: { readonly next: number | null; readonly queued: readonly number[] };
+  readonly batches: { readonly queued: readonly number[] };
 }
 
-const sessionStateSchema = z.object({
-  version: z.literal(1),
-  clock: z.unknown(),
-  params: z.record(z.string(), z.unknown()),
-  batches: z.object({ next: z.number().int().nonnegative().nullable(), queued: z.array(z.number().int().nonnegative()) }),
+const batchSizeValue = checkNumber({ ge: 0, integer: true });
+const readSessionState = checkObject({
+  version: checkLiteral(1),
+  clock: checkUnknown(),
+  params: checkRecord(checkUnknown()),
+  // `next` is what 0.1 saved for an announced size; it is read as one more queued batch.
+  batches: checkObject({ next: checkOptional(checkNullable(batchSizeValue)), queued: checkArray(batchSizeValue) }),
 });
 
 /**
@@ -89,7 +97,11 @@ const sessionStateSchema = z.object({
  * one object the hooks (`hook`, `fitCallback`, `scheduledBatches`) drive. It binds each
  * parameter's controller to the hub, syncs schedule-driven values to the clock before and after
  * every update, forwards refused values to `signals.rejected$` / `nonFinite$`, and saves or
- * restores the whole state as JSON.
+ * restores the whole state as JSON. A parameter belongs to one session.
+ *
+ * When a parameter follows epoch time that this session cannot advance — no epoch end after
+ * 100 updates, and no `run.samplesPerEpoch` (or no batch sizes) for fractional epochs — it warns
+ * once on the console, naming the parameter and the fix.
  *
  * Order within one applied update (`completeUpdate`): the clock advances, the update's signals
  * fire (controllers react; other parameters still hold the values this update used), then
@@ -116,25 +128,32 @@ export class HyperscheduleSession {
   private readonly subscriptions: Subscription[] = [];
   private readonly forwarded = new WeakSet<ScheduledParameter>();
   private readonly ownsSignals: boolean;
-  private readonly defaultBatchSize: NumberOrSource | undefined;
-  private nextBatch: number | undefined;
   private queued: number[] = [];
   private pendingLoss: number | undefined;
-  private readonly attached: SessionHook[] = [];
+  /** Open between beginBatch and endBatch: the batch's update waits there for the batch's logs. */
+  private batch: { report: UpdateReport | undefined; skipped: boolean } | undefined;
+  private epochEndsExpected = false;
+  private epochWarned = false;
 
   constructor(options: SessionOptions = {}) {
     this.clock = new TrainingClock(options.run);
     this.ownsSignals = options.signals === undefined;
     this.signals = options.signals ?? new TrainingSignals();
-    this.defaultBatchSize = options.batchSize;
-    const params = options.params ?? [];
-    if (Array.isArray(params)) {
-      this.add(...(params as readonly ScheduledParameter[]));
-    } else {
-      for (const [key, p] of Object.entries(params as Record<string, ScheduledParameter>)) {
-        if (p?.name !== key) throw new HyperscheduleError(`params.${key}`, p?.name, `a parameter named "${key}"`);
-        this.add(p);
+    try {
+      const params = options.params ?? [];
+      if (Array.isArray(params)) {
+        this.add(...(params as readonly ScheduledParameter[]));
+      } else {
+        for (const [key, p] of Object.entries(params as Record<string, ScheduledParameter>)) {
+          if (p?.name !== key) throw new HyperscheduleError(`params.${key}`, p?.name, `a parameter named "${key}"`);
+          this.add(p);
+        }
       }
+      if (options.batchSize !== undefined) this.add(batchSizeParameter(options.batchSize));
+    } catch (error) {
+      // A session that was never returned must not keep the parameters it claimed.
+      this.dispose();
+      throw error;
     }
   }
 
@@ -143,13 +162,18 @@ export class HyperscheduleSession {
     return this.registry;
   }
 
-  /** Registers parameters: binds their controllers to the hub and syncs them to the clock. */
+  /**
+   * Registers parameters: binds their controllers to the hub and syncs them to the clock. A
+   * parameter (or a combined parameter's source) held by another session is refused: dispose
+   * that session first.
+   */
   add(...params: ScheduledParameter[]): this {
     for (const p of params) {
       if (!(p instanceof ScheduledParameter)) throw new HyperscheduleError('session.add', p, 'a ScheduledParameter (from param())');
       const existing = this.registry.get(p.name);
       if (existing === p) continue;
       if (existing) throw new HyperscheduleError(`params.${p.name}`, p.name, 'a name not used by another parameter of this session');
+      claimParameter(this, p);
       this.registry.set(p.name, p);
       this.unbinders.push(p.bind({ signals: this.signals, now: () => this.clock.snapshot() }));
       this.forwardRejections(p);
@@ -170,22 +194,6 @@ export class HyperscheduleSession {
     return Object.fromEntries([...this.registry].map(([name, p]) => [name, p.value]));
   }
 
-  /** Optimizer hooks attached to this session (see `hook`). */
-  get hooks(): readonly SessionHook[] {
-    return this.attached;
-  }
-
-  /** Called by `hook()`: registers an optimizer hook. */
-  attachHook(h: SessionHook): void {
-    if (!this.attached.includes(h)) this.attached.push(h);
-  }
-
-  /** Called by `unhook()`. */
-  detachHook(h: SessionHook): void {
-    const i = this.attached.indexOf(h);
-    if (i >= 0) this.attached.splice(i, 1);
-  }
-
   /** JSON descriptions of every parameter. */
   describe(): ParamDescription[] {
     return [...this.registry.values()].map((p) => p.describe());
@@ -202,17 +210,9 @@ export class HyperscheduleSession {
   }
 
   /**
-   * Announces the batch size of the next update (the fit callback does this from tfjs's logs).
-   * Overrides queued sizes.
-   */
-  setNextBatchSize(size: number): void {
-    this.nextBatch = checkBatchSize(size, 'setNextBatchSize');
-  }
-
-  /**
-   * Queues the size of a batch handed to the training loop (the scheduled batcher does this).
-   * The next update consumes all queued sizes, so gradient accumulation over several batches
-   * counts every sample.
+   * Counts a batch handed to the training loop (`scheduledBatches` does this). The next update
+   * consumes every batch counted since the last one, so gradient accumulation over several
+   * batches counts every sample.
    */
   queueBatch(size: number): void {
     this.queued.push(checkBatchSize(size, 'queueBatch'));
@@ -225,30 +225,60 @@ export class HyperscheduleSession {
 
   /**
    * Records an applied update: advances the clock by its batch size, publishes its signals, then
-   * syncs parameters to the new clock. Returns the clock after the update.
+   * syncs parameters to the new clock. The batch size is, in this order: the report's (what the
+   * caller measured), the batches counted by {@link HyperscheduleSession.queueBatch}, the
+   * `'batchSize'` parameter; else unknown. Inside a batch (see
+   * {@link HyperscheduleSession.beginBatch}) the update is recorded at `endBatch` instead.
    */
-  completeUpdate(report: UpdateReport = {}): ClockSnapshot {
-    const batchSize = report.batchSize ?? this.takeBatchSize();
-    this.nextBatch = undefined;
-    this.queued = [];
-    const clock = this.clock.advance(batchSize);
-    const loss = report.loss ?? this.pendingLoss;
-    this.pendingLoss = undefined;
-    const { batchSize: _ignored, ...stats } = report;
-    this.signals.publishUpdate({ ...stats, ...(loss !== undefined ? { loss } : {}), clock, batchSize });
-    this.sync();
-    return clock;
+  completeUpdate(report: UpdateReport = {}): void {
+    if (this.batch) {
+      // A second update in one batch: record the first now, hold the new one for the logs.
+      if (this.batch.report) this.record(this.batch.report);
+      this.batch.report = report;
+      return;
+    }
+    this.record(report);
   }
 
   /**
    * Records an update that was *not* applied (non-finite gradients): the clock does not move, no
-   * update signal fires, the announced batch is forgotten and the event goes to `nonFinite$`.
+   * update signal fires, the counted batches are forgotten and the event goes to `nonFinite$`.
    */
   skipUpdate(values: PerVariable, source = 'gradients'): void {
-    this.nextBatch = undefined;
     this.queued = [];
     this.pendingLoss = undefined;
+    if (this.batch) this.batch.skipped = true;
     this.signals.reportNonFinite({ source, values, action: 'skipped-update', clock: this.clock.snapshot() });
+  }
+
+  /**
+   * Opens a batch (the fit callback does this at each batch begin): an update applied before
+   * {@link HyperscheduleSession.endBatch} waits there for the batch's logs (loss, size), which
+   * tfjs reports only after the update.
+   */
+  beginBatch(): void {
+    this.endBatch();
+    this.batch = { report: undefined, skipped: false };
+  }
+
+  /** Closes the batch: records its waiting update with the batch's loss and size, and says what happened. */
+  endBatch(logs: { readonly loss?: number; readonly batchSize?: number } = {}): BatchOutcome {
+    const open = this.batch;
+    this.batch = undefined;
+    if (!open) return 'none';
+    if (!open.report) return open.skipped ? 'skipped' : 'none';
+    const { report } = open;
+    this.record({
+      ...report,
+      ...(report.loss === undefined && logs.loss !== undefined ? { loss: logs.loss } : {}),
+      ...(logs.batchSize !== undefined ? { batchSize: logs.batchSize } : {}),
+    });
+    return 'applied';
+  }
+
+  /** True between {@link HyperscheduleSession.beginBatch} and `endBatch` (the batch's logs will carry the loss). */
+  get inBatch(): boolean {
+    return this.batch !== undefined;
   }
 
   /** Records an epoch boundary with its logs (published on `metrics$` as scope `epoch`, then `epochEnd$`). */
@@ -259,6 +289,15 @@ export class HyperscheduleSession {
     this.signals.publishEpochEnd(index, logs, clock);
     this.sync();
     return clock;
+  }
+
+  /**
+   * Says that something will call {@link HyperscheduleSession.endEpoch} at every epoch end (the
+   * fit callback and `scheduledBatches` do), so a long first epoch is not mistaken for a loop
+   * that never marks epochs.
+   */
+  expectEpochEnds(): void {
+    this.epochEndsExpected = true;
   }
 
   /** Publishes metrics measured outside the update loop (e.g. a validation run) on `metrics$`. */
@@ -272,7 +311,7 @@ export class HyperscheduleSession {
       version: 1,
       clock: this.clock.state,
       params: Object.fromEntries([...this.registry].map(([name, p]) => [name, p.state()])),
-      batches: { next: this.nextBatch ?? null, queued: [...this.queued] },
+      batches: { queued: [...this.queued] },
     };
   }
 
@@ -281,7 +320,7 @@ export class HyperscheduleSession {
    * same parameters (same names, drivers and controllers). Validates everything first.
    */
   restore(state: SessionState): void {
-    const raw = parseWithSchema(sessionStateSchema, state, 'state');
+    const raw = readSessionState(state, 'state');
     const clock = parseClockState(raw.clock, 'state.clock');
     const names = [...this.registry.keys()];
     for (const name of Object.keys(raw.params)) {
@@ -292,24 +331,51 @@ export class HyperscheduleSession {
     }
     this.clock.restore(clock);
     for (const [name, p] of this.registry) p.restore(raw.params[name] as ParamState, `state.params.${name}`);
-    this.nextBatch = raw.batches.next ?? undefined;
-    this.queued = [...raw.batches.queued];
+    const next = raw.batches.next;
+    this.queued = [...raw.batches.queued, ...(next !== undefined && next !== null ? [next] : [])];
     this.pendingLoss = undefined;
+    this.batch = undefined;
     this.sync();
   }
 
-  /** Unbinds every controller, stops forwarding, and completes the hub if the session created it. */
+  /**
+   * Unbinds every controller, stops forwarding, completes the hub if the session created it, and
+   * releases the parameters (they may join another session).
+   */
   dispose(): void {
     for (const unbind of this.unbinders.splice(0)) unbind();
     for (const s of this.subscriptions.splice(0)) s.unsubscribe();
+    for (const p of this.registry.values()) releaseParameter(this, p);
     if (this.ownsSignals) this.signals.complete();
   }
 
-  private takeBatchSize(): number | undefined {
-    if (this.nextBatch !== undefined) return this.nextBatch;
+  private record(report: UpdateReport): void {
+    const batchSize = this.takeBatchSize(report);
+    this.queued = [];
+    const clock = this.clock.advance(batchSize);
+    const loss = report.loss ?? this.pendingLoss;
+    this.pendingLoss = undefined;
+    const { batchSize: _measured, ...stats } = report;
+    this.signals.publishUpdate({ ...stats, ...(loss !== undefined ? { loss } : {}), clock, batchSize });
+    this.sync();
+    this.checkEpochTime();
+  }
+
+  private takeBatchSize(report: UpdateReport): number | undefined {
+    if (report.batchSize !== undefined) return checkBatchSize(report.batchSize, 'batchSize');
     if (this.queued.length > 0) return this.queued.reduce((a, b) => a + b, 0);
-    if (this.defaultBatchSize === undefined) return undefined;
-    return checkBatchSize(readValue(this.defaultBatchSize), 'session.batchSize');
+    const parameter = this.registry.get(BATCH_SIZE);
+    return parameter === undefined ? undefined : checkBatchSize(parameter.value, `params.${BATCH_SIZE}`);
+  }
+
+  /** Warns once when an epoch-time parameter cannot move (see `epochTimeWarning`); checked every 100 updates. */
+  private checkEpochTime(): void {
+    const state = this.clock.state;
+    if (this.epochWarned || this.epochEndsExpected || state.step % EPOCH_WARNING_AFTER !== 0) return;
+    const message = epochTimeWarning(state, epochTimeParameter(this.registry.values(), this.clock.run));
+    if (message === undefined) return;
+    this.epochWarned = true;
+    console.warn(message);
   }
 
   private forwardRejections(p: ScheduledParameter): void {
@@ -328,6 +394,18 @@ export class HyperscheduleSession {
 function checkBatchSize(size: number, field: string): number {
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) throw new HyperscheduleError(field, size, 'an integer >= 0');
   return size;
+}
+
+/** The `'batchSize'` parameter behind {@link SessionOptions.batchSize}. */
+function batchSizeParameter(batchSize: number | ScheduledParameter): ScheduledParameter {
+  if (batchSize instanceof ScheduledParameter) {
+    if (batchSize.name !== BATCH_SIZE) throw new HyperscheduleError('batchSize', batchSize.name, `a parameter named "${BATCH_SIZE}" (the session's one batch size)`);
+    return batchSize;
+  }
+  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
+    throw new HyperscheduleError('batchSize', batchSize, `an integer >= 1 or a parameter named "${BATCH_SIZE}"`);
+  }
+  return param(BATCH_SIZE, { initial: batchSize }, { domain: positiveInteger() });
 }
 
 /**

@@ -24,7 +24,7 @@ export interface SerializedTensor {
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
- * import { serializeTensor } from 'hyperschedule';
+ * import { serializeTensor } from './tensor-json.js';
  * await serializeTensor('w', tf.tensor1d([1, 2])); // { name: 'w', shape: [2], dtype: 'float32', values: [1, 2] }
  * ```
  */
@@ -41,7 +41,7 @@ export async function serializeTensor(name: string, tensor: tf.Tensor): Promise<
  *
  * @example
  * ```ts
- * import { deserializeTensor } from 'hyperschedule';
+ * import { deserializeTensor } from './tensor-json.js';
  * deserializeTensor({ name: 'w', shape: [2], dtype: 'float32', values: [1, 2] }).shape; // [2]
  * ```
  */

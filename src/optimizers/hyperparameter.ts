@@ -1,6 +1,7 @@
+import { describeRange, inRange, type NumberRange } from '../check.js';
 import { HyperscheduleError } from '../errors.js';
-import { isGroupedValueSource, type GroupedValueSource } from '../params/grouped.js';
-import type { NumberOrSource, ValueSource } from '../params/value-source.js';
+import { isGroupedValueSource, type GroupedValueSource } from '../values/grouped.js';
+import type { NumberOrSource, ValueSource } from '../values/value-source.js';
 
 /**
  * What an optimizer field accepts: a number, a live `ValueSource`, or a `GroupedValueSource`
@@ -15,67 +16,16 @@ import type { NumberOrSource, ValueSource } from '../params/value-source.js';
  */
 export type OptimizerValue = NumberOrSource | GroupedValueSource;
 
-/**
- * The allowed values of one optimizer hyperparameter.
- *
- * @example
- * ```ts
- * import { NON_NEGATIVE } from './hyperparameter.js';
- * NON_NEGATIVE.test(0.1); // true
- * ```
- */
-export interface Domain {
-  /** True when the value is allowed. */
-  readonly test: (value: number) => boolean;
-  /** What is allowed, for error messages. */
-  readonly text: string;
-}
+/** Finite and >= 0 (learning rate, epsilon, weight decay, momentum). */
+export const NON_NEGATIVE: NumberRange = { ge: 0 };
+
+/** In [0, 1) (Adam's betas). */
+export const UNIT_HALF_OPEN: NumberRange = { ge: 0, lt: 1 };
+
+/** In [0, 1] (SGD's dampening). */
+export const UNIT_CLOSED: NumberRange = { ge: 0, le: 1 };
 
 /**
- * Finite and >= 0 (learning rate, epsilon, weight decay, momentum).
- *
- * @example
- * ```ts
- * import { NON_NEGATIVE } from './hyperparameter.js';
- * NON_NEGATIVE.test(-1); // false
- * ```
- */
-export const NON_NEGATIVE: Domain = {
-  test: (v) => Number.isFinite(v) && v >= 0,
-  text: 'a finite number >= 0',
-};
-
-/**
- * In [0, 1) (Adam's betas).
- *
- * @example
- * ```ts
- * import { UNIT_HALF_OPEN } from './hyperparameter.js';
- * UNIT_HALF_OPEN.test(1); // false
- * ```
- */
-export const UNIT_HALF_OPEN: Domain = {
-  test: (v) => Number.isFinite(v) && v >= 0 && v < 1,
-  text: 'a number in [0, 1)',
-};
-
-/**
- * In [0, 1] (SGD's dampening).
- *
- * @example
- * ```ts
- * import { UNIT_CLOSED } from './hyperparameter.js';
- * UNIT_CLOSED.test(1); // true
- * ```
- */
-export const UNIT_CLOSED: Domain = {
-  test: (v) => Number.isFinite(v) && v >= 0 && v <= 1,
-  text: 'a number in [0, 1]',
-};
-
-/**
- * Internal to the optimizers layer (not re-exported from the package).
- *
  * A hyperparameter as read for one update: a number for every variable, or a per-variable lookup
  * (already validating) for a `GroupedValueSource`.
  *
@@ -88,7 +38,7 @@ export const UNIT_CLOSED: Domain = {
 export type FieldValue = number | ((variableName: string) => number);
 
 /**
- * Throws a {@link HyperscheduleError} unless `value` is in `domain`; returns it otherwise.
+ * Throws a {@link HyperscheduleError} unless `value` is a number in `range`; returns it otherwise.
  *
  * @example
  * ```ts
@@ -96,8 +46,8 @@ export type FieldValue = number | ((variableName: string) => number);
  * checkValue('AdamW.learningRate', 1e-3, NON_NEGATIVE); // 1e-3
  * ```
  */
-export function checkValue(field: string, value: unknown, domain: Domain): number {
-  if (typeof value !== 'number' || !domain.test(value)) throw new HyperscheduleError(field, value, domain.text);
+export function checkValue(field: string, value: unknown, range: NumberRange): number {
+  if (typeof value !== 'number' || !inRange(value, range)) throw new HyperscheduleError(field, value, describeRange(range));
   return value;
 }
 
@@ -111,11 +61,11 @@ export function checkValue(field: string, value: unknown, domain: Domain): numbe
  * readField({ value: 0.01 }, 'SGD.learningRate', NON_NEGATIVE); // 0.01
  * ```
  */
-export function readField(source: NumberOrSource, field: string, domain: Domain): FieldValue {
+export function readField(source: NumberOrSource, field: string, range: NumberRange): FieldValue {
   if (isGroupedValueSource(source)) {
-    return (name: string) => checkValue(`${field}[${name}]`, source.valueFor(name), domain);
+    return (name: string) => checkValue(`${field}[${name}]`, source.valueFor(name), range);
   }
-  return checkValue(field, typeof source === 'number' ? source : source?.value, domain);
+  return checkValue(field, typeof source === 'number' ? source : source?.value, range);
 }
 
 /**
@@ -141,12 +91,12 @@ export function fieldFor(value: FieldValue, variableName: string): number {
  * currentValue({ value: 3e-4 }, 'AdamW.learningRate', NON_NEGATIVE); // 3e-4
  * ```
  */
-export function currentValue(source: NumberOrSource, field: string, domain: Domain): number {
-  return checkValue(field, typeof source === 'number' ? source : source?.value, domain);
+export function currentValue(source: NumberOrSource, field: string, range: NumberRange): number {
+  return checkValue(field, typeof source === 'number' ? source : source?.value, range);
 }
 
 /**
- * Checks a constructor argument: a number in `domain`, or an object with a numeric `value` (a
+ * Checks a constructor argument: a number in `range`, or an object with a numeric `value` (a
  * {@link ValueSource}; its value is checked too, so a bad default fails at construction).
  *
  * @example
@@ -155,11 +105,11 @@ export function currentValue(source: NumberOrSource, field: string, domain: Doma
  * checkSource('SGD.learningRate', { value: 0.1 }, NON_NEGATIVE);
  * ```
  */
-export function checkSource(field: string, source: unknown, domain: Domain): NumberOrSource {
-  if (typeof source === 'number') return checkValue(field, source, domain);
+export function checkSource(field: string, source: unknown, range: NumberRange): NumberOrSource {
+  if (typeof source === 'number') return checkValue(field, source, range);
   if (typeof source === 'object' && source !== null && 'value' in source) {
-    checkValue(field, (source as ValueSource).value, domain);
+    checkValue(field, (source as ValueSource).value, range);
     return source as ValueSource;
   }
-  throw new HyperscheduleError(field, source, `${domain.text}, or a ValueSource ({ value })`);
+  throw new HyperscheduleError(field, source, `${describeRange(range)}, or a ValueSource ({ value })`);
 }

@@ -1,6 +1,7 @@
 /**
- * tfjs optimizers with live hyperparameters (AdamW, Adam, SGD with PyTorch numerics) and an
- * adapter that drives tfjs's own `tf.train.*` optimizers from value sources.
+ * tfjs optimizers with live hyperparameters (AdamW, Adam, SGD with PyTorch numerics; AdamS and
+ * SGDS with scheduled weight decay), and the setter a hook's `apply` uses to drive tfjs's own
+ * `tf.train.*` optimizers.
  *
  * @example
  * ```ts
@@ -11,11 +12,10 @@
  */
 export { AdamW } from './adamw.js';
 export { Adam } from './adam.js';
-export { AdamCore, type AdamOptions } from './adam-core.js';
+export type { AdamOptions } from './adam-core.js';
 export { SGD, type SGDOptions } from './sgd.js';
-export { LiveOptimizer } from './live-optimizer.js';
-export type { OptimizerValue } from './hyperparameter.js';
-export { excludeBiasAndNorm, type WeightDecayExclusion } from './weight-decay-exclusion.js';
-export { driveTfOptimizer, stopDrivingTfOptimizer, type TfOptimizerDrive } from './tf-adapter.js';
 export { AdamS, type AdamSOptions } from './adams.js';
 export { SGDS } from './sgds.js';
+export type { OptimizerValue } from './hyperparameter.js';
+export { excludeBiasAndNorm, type WeightDecayExclusion } from './weight-decay-exclusion.js';
+export { setTfOptimizerValues, type TfOptimizerValues } from './tf-train-values.js';

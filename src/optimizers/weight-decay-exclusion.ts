@@ -1,4 +1,4 @@
-import { isBiasOrNorm } from '../params/grouped.js';
+import { isBiasOrNorm } from '../values/grouped.js';
 
 /**
  * Decides which variables get no weight decay: called with the variable's name (e.g.

@@ -1,4 +1,5 @@
-import { HyperscheduleError } from '../errors.js';
+import { checkNumber, checkOneOf, checkOptional, inRange, type NumberRange } from '../check.js';
+import { HyperscheduleError, describeValue } from '../errors.js';
 
 /**
  * The result of checking a candidate against a {@link ParamDomain}: the (possibly normalised)
@@ -28,11 +29,39 @@ export interface ParamDomain {
   readonly name: string;
   /** What is allowed, for messages: `"a number > 0"`. */
   readonly allowed: string;
+  /** The interval, when the domain is one (in the `NumberRange` vocabulary of every other check). */
+  readonly range?: NumberRange;
   check(value: number): DomainCheck;
 }
 
-function predicate(name: string, allowed: string, test: (v: number) => boolean): ParamDomain {
-  return { name, allowed, check: (value) => (test(value) ? { ok: true, value } : { ok: false, reason: `expected ${allowed}` }) };
+/** Interval notation for a range: `a number > 0`, `a number in [0, 1)`, `a finite number`. */
+function intervalText(range: NumberRange): string {
+  const lower = range.gt ?? range.ge;
+  const upper = range.lt ?? range.le;
+  if (lower === undefined && upper === undefined) return 'a finite number';
+  if (upper === undefined) return `a number ${range.gt !== undefined ? '>' : '>='} ${lower}`;
+  if (lower === undefined) return `a number ${range.lt !== undefined ? '<' : '<='} ${upper}`;
+  return `a number in ${range.gt !== undefined ? '(' : '['}${lower}, ${upper}${range.lt !== undefined ? ')' : ']'}`;
+}
+
+function interval(name: string, range: NumberRange): ParamDomain {
+  const allowed = intervalText(range);
+  return { name, allowed, range, check: (value) => (inRange(value, range) ? { ok: true, value } : { ok: false, reason: `expected ${allowed}` }) };
+}
+
+/**
+ * Checks a candidate as a parameter does: NaN/±Infinity are refused, `-0` becomes `0` (it
+ * compares equal, so keeping it would make a value depend on history), then the domain decides.
+ *
+ * @example
+ * ```ts
+ * import { checkCandidate, domains } from './domain.js';
+ * checkCandidate(domains.positive, Number.NaN); // { ok: false, reason: 'non-finite candidate NaN' }
+ * ```
+ */
+export function checkCandidate(domain: ParamDomain, candidate: number): DomainCheck {
+  if (typeof candidate !== 'number' || !Number.isFinite(candidate)) return { ok: false, reason: `non-finite candidate ${describeValue(candidate)}` };
+  return domain.check(candidate === 0 ? 0 : candidate);
 }
 
 /**
@@ -51,6 +80,9 @@ export interface PositiveIntegerOptions {
   readonly rounding?: 'round' | 'floor' | 'ceil';
 }
 
+const readMax = checkOptional(checkNumber({ ge: 1, integer: true }));
+const readRounding = checkOptional(checkOneOf(['round', 'floor', 'ceil'] as const));
+
 /**
  * Integers >= 1 (a batch size): schedules produce fractional values, so candidates are rounded;
  * values above `max` are capped.
@@ -65,13 +97,12 @@ export interface PositiveIntegerOptions {
  * ```
  */
 export function positiveInteger(options: PositiveIntegerOptions = {}): ParamDomain {
-  const { max, rounding = 'round' } = options;
-  if (max !== undefined && (!Number.isInteger(max) || max < 1)) throw new HyperscheduleError('positiveInteger.max', max, 'an integer >= 1');
-  if (!['round', 'floor', 'ceil'].includes(rounding)) throw new HyperscheduleError('positiveInteger.rounding', rounding, '"round", "floor" or "ceil"');
-  const allowed = max === undefined ? 'an integer >= 1' : `an integer in [1, ${max}]`;
+  const max = readMax(options.max, 'positiveInteger.max');
+  const rounding = readRounding(options.rounding, 'positiveInteger.rounding') ?? 'round';
   return {
     name: 'positiveInteger',
-    allowed,
+    allowed: max === undefined ? 'an integer >= 1' : `an integer in [1, ${max}]`,
+    range: { ge: 1, integer: true, ...(max === undefined ? {} : { le: max }) },
     check: (value) => {
       const n = Math[rounding](value);
       if (n < 1) return { ok: false, reason: 'expected an integer >= 1 (after rounding)' };
@@ -109,15 +140,19 @@ export interface RangeOptions {
  */
 export function range(options: RangeOptions): ParamDomain {
   const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY, minInclusive = true, maxInclusive = true } = options;
-  if (typeof min !== 'number' || Number.isNaN(min)) throw new HyperscheduleError('range.min', min, 'a number');
+  if (typeof min !== 'number' || Number.isNaN(min) || min === Number.POSITIVE_INFINITY) throw new HyperscheduleError('range.min', min, 'a number (or -Infinity)');
   if (typeof max !== 'number' || Number.isNaN(max) || max < min) throw new HyperscheduleError('range.max', max, `a number >= min (${min})`);
-  const lo = Number.isFinite(min) ? `${minInclusive ? '[' : '('}${min}` : '(-inf';
-  const hi = Number.isFinite(max) ? `${max}${maxInclusive ? ']' : ')'}` : 'inf)';
-  return predicate('range', `a number in ${lo}, ${hi}`, (v) => (minInclusive ? v >= min : v > min) && (maxInclusive ? v <= max : v < max));
+  const bounds: { gt?: number; ge?: number; lt?: number; le?: number } = {};
+  if (Number.isFinite(min)) bounds[minInclusive ? 'ge' : 'gt'] = min;
+  if (Number.isFinite(max)) bounds[maxInclusive ? 'le' : 'lt'] = max;
+  return interval('range', bounds);
 }
 
 /**
- * The built-in domains. `finite` (any finite number) is the default.
+ * The built-in domains. `finite` (any finite number) is the default; the usual choices are
+ * `positive` for a learning rate, `nonNegative` for a weight decay, `unitInterval` ([0, 1)) for
+ * a momentum or an Adam beta, `probability` ([0, 1]) for a dropout rate, `positiveInteger` for a
+ * batch size.
  *
  * @example
  * ```ts
@@ -129,11 +164,11 @@ export function range(options: RangeOptions): ParamDomain {
  * ```
  */
 export const domains = {
-  finite: predicate('finite', 'a finite number', () => true),
-  positive: predicate('positive', 'a number > 0', (v) => v > 0),
-  nonNegative: predicate('nonNegative', 'a number >= 0', (v) => v >= 0),
-  unitInterval: predicate('unitInterval', 'a number in [0, 1)', (v) => v >= 0 && v < 1),
-  probability: predicate('probability', 'a number in [0, 1]', (v) => v >= 0 && v <= 1),
+  finite: interval('finite', {}),
+  positive: interval('positive', { gt: 0 }),
+  nonNegative: interval('nonNegative', { ge: 0 }),
+  unitInterval: interval('unitInterval', { ge: 0, lt: 1 }),
+  probability: interval('probability', { ge: 0, le: 1 }),
   positiveInteger: positiveInteger(),
 } as const;
 

@@ -1,44 +1,18 @@
-import { BehaviorSubject, Subject, skip, type Observable, type Subscription } from 'rxjs';
-import { z } from 'zod';
-import type { ClockSnapshot } from '../clock/state.js';
-import { parseWithSchema } from '../clock/parse.js';
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { checkArray, checkNullable, checkNumber, checkObject, checkOptional, checkUnknown } from '../check.js';
 import type { Controller } from '../controllers/controller.js';
 import { HyperscheduleError, describeValue } from '../errors.js';
-import type { Schedule, ScheduleSpec, TimeUnit } from '../schedules/schedule.js';
-import { nonFiniteFields } from '../signals/finite.js';
-import type { TrainingSignals } from '../signals/hub.js';
+import type { Schedule } from '../schedules/schedule.js';
 import type { RejectionReport } from '../signals/types.js';
-import { toDomain, type DomainLike, type ParamDomain } from './domain.js';
-import type { ValueSource } from './value-source.js';
+import type { ValueSource } from '../values/value-source.js';
+import { combinedDriver } from './combined-driver.js';
+import { controllerDriver } from './controller-driver.js';
+import { checkCandidate, toDomain, type DomainLike, type ParamDomain } from './domain.js';
+import type { ClockReader, Driver, DriverHost, HistoryPoint, ParamBinding, ParamDescription, ParamKind, ParamNode, ParamState } from './driver.js';
+import { manualDriver } from './manual-driver.js';
+import { scheduleDriver } from './schedule-driver.js';
 
-/**
- * What a parameter needs from a clock to evaluate its schedule (a `TrainingClock` is one).
- *
- * @example
- * ```ts
- * import type { ClockReader } from 'hyperschedule';
- * const atStep10: ClockReader = { step: 10, timeIn: (unit) => (unit === 'step' ? 10 : 0) };
- * ```
- */
-export interface ClockReader {
-  readonly step: number;
-  timeIn(unit: TimeUnit): number;
-}
-
-/**
- * A value in a parameter's history: `value` is in effect from clock step `step` (updates applied)
- * until the next point. The history is a step function.
- *
- * @example
- * ```ts
- * import type { HistoryPoint } from 'hyperschedule';
- * const p: HistoryPoint = { step: 0, value: 0.1 };
- * ```
- */
-export interface HistoryPoint {
-  readonly step: number;
-  readonly value: number;
-}
+export type { ClockReader, HistoryPoint, ParamBinding, ParamDescription, ParamKind, ParamState } from './driver.js';
 
 /**
  * A parameter's input to a combination: another parameter or a constant.
@@ -80,77 +54,61 @@ export type ParamDriver =
  * ```
  */
 export interface ParamOptions {
-  /** Allowed values (default `'finite'`). Candidates outside are refused; the last good value stays. */
+  /**
+   * Allowed values (default `'finite'`; usually `'positive'` for a learning rate, `'nonNegative'`
+   * for a weight decay, `'unitInterval'` for a momentum or beta). A schedule with a known `end`
+   * is checked against it over [0, end] at construction; at run time an out-of-domain candidate
+   * is refused (the last good value stays), reported on `rejected$` and warned about once.
+   */
   readonly domain?: DomainLike;
   /** Keep at most this many history points (the most recent). Default: all. */
   readonly historyLimit?: number;
 }
 
-/**
- * The JSON state of a parameter: enough to resume its exact trajectory.
- *
- * @example
- * ```ts
- * import { param } from 'hyperschedule';
- * param('wd', { initial: 0.01 }).state(); // { value: 0.01, step: 0, history: [{ step: 0, value: 0.01 }] }
- * ```
- */
-export interface ParamState {
-  readonly value: number;
-  readonly step: number;
-  readonly history: readonly HistoryPoint[];
-  /** The controller's state (controller-driven parameters). */
-  readonly controller?: unknown;
-  /** States of the combined sources (combined parameters), in order. */
-  readonly sources?: readonly (ParamState | null)[];
-}
+const historyPoint = checkObject({ step: checkNumber({ ge: 0, integer: true }), value: checkNumber() });
+const readState = checkObject({
+  value: checkNumber(),
+  step: checkNumber({ ge: 0, integer: true }),
+  history: checkArray(historyPoint),
+  controller: checkUnknown(),
+  // Each source's own restore() validates its state.
+  sources: checkOptional(checkArray(checkNullable(checkUnknown()))),
+});
 
-/**
- * A JSON description of a parameter, for configs and reports.
- *
- * @example
- * ```ts
- * import type { ParamDescription } from 'hyperschedule';
- * const d: ParamDescription = { name: 'lr', kind: 'manual', domain: 'positive', value: 0.1 };
- * ```
- */
-export interface ParamDescription {
-  readonly name: string;
-  readonly kind: 'schedule' | 'controller' | 'manual' | 'combined';
-  readonly domain: string;
-  readonly value: number;
-  readonly schedule?: ScheduleSpec;
-  readonly controller?: string;
-  readonly sources?: readonly (ParamDescription | number)[];
-}
+const DRIVER_KEYS = ['schedule', 'controller', 'initial', 'combine'] as const;
 
-/**
- * How a bound parameter reaches its session: the signals hub and the current clock.
- *
- * @example
- * ```ts
- * import { param, TrainingClock, TrainingSignals, type ParamBinding } from 'hyperschedule';
- * const clock = new TrainingClock();
- * const binding: ParamBinding = { signals: new TrainingSignals(), now: () => clock.snapshot() };
- * param('lr', { initial: 0.1 }).bind(binding);
- * ```
- */
-export interface ParamBinding {
-  readonly signals: TrainingSignals;
-  readonly now: () => ClockSnapshot;
+/** Checks the shape of a {@link ParamDriver} and builds the driver of its kind. */
+function createDriver(host: DriverHost, spec: ParamDriver, domain: ParamDomain): Driver {
+  const name = host.name;
+  if (typeof spec !== 'object' || spec === null) throw new HyperscheduleError(`${name}.driver`, spec, 'one of { schedule }, { controller }, { initial }, { combine, fn }');
+  const keys = DRIVER_KEYS.filter((k) => k in spec);
+  if (keys.length !== 1) throw new HyperscheduleError(`${name}.driver`, Object.keys(spec), 'exactly one of schedule, controller, initial, combine');
+  if ('schedule' in spec) {
+    const s = spec.schedule as Partial<Schedule> | null;
+    if (typeof s !== 'object' || s === null || typeof s.at !== 'function') throw new HyperscheduleError(`${name}.schedule`, s, 'a Schedule (with at(t) and unit)');
+    return scheduleDriver(host, spec.schedule, domain);
+  }
+  if ('controller' in spec) {
+    const c = spec.controller as Partial<Controller> | null;
+    if (typeof c !== 'object' || c === null || typeof c.step !== 'function' || typeof c.value !== 'function' || typeof c.input !== 'function') {
+      throw new HyperscheduleError(`${name}.controller`, c, 'a Controller (with input, step and value)');
+    }
+    return controllerDriver(host, spec.controller, spec.state);
+  }
+  if ('initial' in spec) {
+    if (typeof spec.initial !== 'number') throw new HyperscheduleError(`${name}.initial`, spec.initial, 'a number');
+    return manualDriver(host, spec.initial);
+  }
+  const { combine: sources, fn } = spec as { combine: unknown; fn: unknown };
+  if (!Array.isArray(sources) || sources.length === 0) throw new HyperscheduleError(`${name}.combine`, sources, 'a non-empty array of parameters or numbers');
+  if (typeof fn !== 'function') throw new HyperscheduleError(`${name}.fn`, fn, 'a function of the source values');
+  sources.forEach((source: unknown, i) => {
+    if (typeof source === 'number' ? !Number.isFinite(source) : !(source instanceof ScheduledParameter)) {
+      throw new HyperscheduleError(`${name}.combine.${i}`, source, 'a ScheduledParameter or a finite number');
+    }
+  });
+  return combinedDriver(host, sources as ParamSource[], fn as (...values: number[]) => number);
 }
-
-const historyPoint = z.object({ step: z.number().int().nonnegative(), value: z.number() });
-type RawState = { value: number; step: number; history: HistoryPoint[]; controller?: unknown; sources?: (RawState | null)[] | undefined };
-const paramStateSchema: z.ZodType<RawState> = z.lazy(() =>
-  z.object({
-    value: z.number(),
-    step: z.number().int().nonnegative(),
-    history: z.array(historyPoint),
-    controller: z.unknown().optional(),
-    sources: z.array(paramStateSchema.nullable()).optional(),
-  }),
-);
 
 /**
  * A named hyperparameter with a live value, driven by a schedule, a controller, by hand, or by a
@@ -159,9 +117,16 @@ const paramStateSchema: z.ZodType<RawState> = z.lazy(() =>
  * - `value` is synchronous; `value$` emits the current value and every change; `history` holds
  *   the trajectory as `{ step, value }` change points (for plots).
  * - Every candidate is validated against the domain: a NaN/±Infinity or out-of-domain candidate
- *   is refused, the last good value is kept and the refusal is emitted on `rejected$`.
+ *   is refused and the last good value kept; every refusal is emitted on `rejected$`, and the
+ *   first one from a schedule, a controller or a combination is also warned about
+ *   (`console.warn`, naming the parameter and what to do; `set()` returns false instead).
+ *   A schedule that settles (`schedule.end` is known: cosine, linear, warmup, ...) is checked over
+ *   [0, end] at construction instead, so a cosine to `min: 0` under `'positive'` throws right away.
  * - Schedule-driven values move only when the parameter is synced to a clock (the session does
  *   this before and after every update), so the value used by update k is `schedule.at(t_k)`.
+ * - A parameter driven by a per-variable controller (`adaptiveMomentum({ perVariable: true })`)
+ *   has `valueFor(variableName)`: each variable's own value, which optimizers read per variable;
+ *   `value` is then the controller's summary (the mean). Other parameters have no `valueFor`.
  *
  * @example
  * ```ts
@@ -175,56 +140,55 @@ const paramStateSchema: z.ZodType<RawState> = z.lazy(() =>
  * lr.history; // [{ step: 0, value: 0.1 }, { step: 1, value: 0.05 }]
  * ```
  */
-export class ScheduledParameter implements ValueSource {
+export class ScheduledParameter implements ValueSource, ParamNode {
   readonly name: string;
   readonly domain: ParamDomain;
-  readonly kind: ParamDescription['kind'];
+  readonly kind: ParamKind;
+  /**
+   * Each variable's own value, when the driver has per-variable values (a per-variable
+   * controller); absent otherwise, so optimizers read one `value` for every variable. A variable
+   * the driver has no value for, or whose value the domain refuses, gets `value`.
+   */
+  readonly valueFor?: (variableName: string) => number;
   private current: number;
   private lastStep = 0;
   private points: HistoryPoint[];
   private readonly historyLimit: number;
   private readonly subject: BehaviorSubject<number>;
   private readonly rejectedSubject = new Subject<RejectionReport>();
-  private readonly driver: ParamDriver;
-  private readonly sourceList: readonly ParamSource[];
-  private controllerState: unknown;
-  private binding: { context: ParamBinding; subscription: Subscription | undefined } | undefined;
-  private syncing = false;
-  private readonly sourceSubscriptions: Subscription[] = [];
+  private readonly driver: Driver;
+  private warned = false;
 
   constructor(name: string, driver: ParamDriver, options: ParamOptions = {}) {
     if (typeof name !== 'string' || name === '') throw new HyperscheduleError('param.name', name, 'a non-empty string');
     this.name = name;
     this.domain = toDomain(options.domain, `${name}.domain`);
-    const limit = options.historyLimit ?? Number.POSITIVE_INFINITY;
-    if (!(limit >= 1)) throw new HyperscheduleError(`${name}.historyLimit`, limit, 'a number >= 1');
-    this.historyLimit = limit;
-    this.driver = driver;
-    this.kind = driverKind(name, driver);
-    this.sourceList = 'combine' in driver ? driver.combine : [];
-    for (const [i, source] of this.sourceList.entries()) {
-      if (typeof source === 'number' ? !Number.isFinite(source) : !(source instanceof ScheduledParameter)) {
-        throw new HyperscheduleError(`${name}.combine.${i}`, source, 'a ScheduledParameter or a finite number');
-      }
+    const limit = options.historyLimit;
+    this.historyLimit = limit === undefined || limit === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : checkNumber({ ge: 1 })(limit, `${name}.historyLimit`);
+    const lastStep = (): number => this.lastStep;
+    const host: DriverHost = {
+      name,
+      get step() {
+        return lastStep();
+      },
+      propose: (candidate, step) => this.propose(candidate, step),
+    };
+    this.driver = createDriver(host, driver, this.domain);
+    this.kind = this.driver.kind;
+    const perVariable = this.driver.valueFor?.bind(this.driver);
+    if (perVariable) {
+      this.valueFor = (variableName) => {
+        const v = perVariable(variableName);
+        const checked = v === undefined ? undefined : checkCandidate(this.domain, v);
+        return checked?.ok ? checked.value : this.current;
+      };
     }
-    if ('controller' in driver) {
-      const c = driver.controller;
-      this.controllerState = driver.state === undefined ? c.initialState : (c.parseState ? c.parseState(driver.state) : driver.state);
-    }
-    const first = this.candidate();
-    const checked = this.validate(first);
+    const first = this.driver.initial();
+    const checked = checkCandidate(this.domain, first);
     if (!checked.ok) throw new HyperscheduleError(`${name} (initial value)`, first, this.domain.allowed);
     this.current = checked.value;
     this.points = [{ step: 0, value: this.current }];
     this.subject = new BehaviorSubject(this.current);
-    // A controller-driven source can change between syncs; recompute then (not while syncing,
-    // which recomputes once at the end and would otherwise see half-updated sources).
-    for (const source of this.sourceList) {
-      if (typeof source === 'number') continue;
-      this.sourceSubscriptions.push(source.value$.pipe(skip(1)).subscribe(() => {
-        if (!this.syncing) this.propose(this.candidate(), 'combine', Math.max(this.lastStep, source.lastStep));
-      }));
-    }
   }
 
   /** The current value (synchronous). */
@@ -237,7 +201,7 @@ export class ScheduledParameter implements ValueSource {
     return this.subject.asObservable();
   }
 
-  /** Every refused candidate. */
+  /** Every refused candidate (the first from a schedule, controller or combination is also warned about on the console). */
   get rejected$(): Observable<RejectionReport> {
     return this.rejectedSubject.asObservable();
   }
@@ -247,24 +211,30 @@ export class ScheduledParameter implements ValueSource {
     return this.points;
   }
 
+  /** The latest clock step this parameter has seen (synced to, or proposed at). */
+  get step(): number {
+    return this.lastStep;
+  }
+
   /** The schedule driving this parameter, if any. */
   get schedule(): Schedule | undefined {
-    return 'schedule' in this.driver ? this.driver.schedule : undefined;
+    return this.driver.schedule;
   }
 
   /** The controller driving this parameter, if any. */
   get controller(): Controller | undefined {
-    return 'controller' in this.driver ? this.driver.controller : undefined;
+    return this.driver.controller;
   }
 
   /** The controller's current (committed) state, if controller-driven. */
   get controllerStateValue(): unknown {
-    return this.controllerState;
+    return this.driver.controllerState;
   }
 
   /** The parameters this one combines (combined parameters), constants excluded. */
   get sources(): readonly ScheduledParameter[] {
-    return this.sourceList.filter((s): s is ScheduledParameter => typeof s !== 'number');
+    // createDriver admits only ScheduledParameter instances as sources.
+    return (this.driver.sources ?? []) as readonly ScheduledParameter[];
   }
 
   /**
@@ -272,8 +242,8 @@ export class ScheduledParameter implements ValueSource {
    * value leaves the parameter unchanged and is reported on `rejected$`.
    */
   set(value: number, step = this.lastStep): boolean {
-    if (this.kind !== 'manual') throw new HyperscheduleError(`${this.name}.set`, value, `a parameter driven by { initial } (this one is ${this.kind}-driven)`);
-    return this.propose(value, 'set', step);
+    if (!this.driver.set) throw new HyperscheduleError(`${this.name}.set`, value, `a parameter driven by { initial } (this one is ${this.kind}-driven)`);
+    return this.driver.set(value, step);
   }
 
   /**
@@ -282,42 +252,21 @@ export class ScheduledParameter implements ValueSource {
    */
   sync(clock: ClockReader): void {
     this.lastStep = Math.max(this.lastStep, clock.step);
-    if (this.kind === 'schedule') {
-      const schedule = (this.driver as { schedule: Schedule }).schedule;
-      this.propose(schedule.at(clock.timeIn(schedule.unit)), 'schedule', clock.step);
-    } else if (this.kind === 'combined') {
-      this.syncing = true;
-      try {
-        for (const source of this.sources) source.sync(clock);
-      } finally {
-        this.syncing = false;
-      }
-      this.propose(this.candidate(), 'combine', clock.step);
-    }
+    this.driver.sync?.(clock);
   }
 
   /**
    * Connects a controller (and those of combined sources) to a signals hub. Idempotent for the
    * same hub; binding to another hub first unbinds. Returns a function that unbinds.
    */
-  bind(context: ParamBinding): () => void {
-    if (this.binding?.context.signals !== context.signals) {
-      this.binding?.subscription?.unsubscribe();
-      const controller = this.controller;
-      const subscription = controller
-        ? controller.input(context.signals).subscribe((input: unknown) => this.onControllerInput(controller, input, context))
-        : undefined;
-      this.binding = { context, subscription };
-    }
-    for (const source of this.sources) source.bind(context);
+  bind(binding: ParamBinding): () => void {
+    this.driver.bind?.(binding);
     return () => this.unbind();
   }
 
   /** Disconnects from the signals hub (and unbinds combined sources). */
   unbind(): void {
-    this.binding?.subscription?.unsubscribe();
-    this.binding = undefined;
-    for (const source of this.sources) source.unbind();
+    this.driver.unbind?.();
   }
 
   /**
@@ -339,42 +288,17 @@ export class ScheduledParameter implements ValueSource {
     return new ScheduledParameter(name, { combine: [this, factor], fn: (a, b) => a * b, label: 'times' }, { domain: this.domain });
   }
 
-  /** The JSON state (value, history, controller state, sources' states). */
+  /** The JSON state (value, history, and the driver's part: controller state or sources' states). */
   state(): ParamState {
-    const base = { value: this.current, step: this.lastStep, history: [...this.points] };
-    if (this.kind === 'controller') return { ...base, controller: this.controllerState };
-    if (this.kind === 'combined') return { ...base, sources: this.sourceList.map((s) => (typeof s === 'number' ? null : s.state())) };
-    return base;
+    return { value: this.current, step: this.lastStep, history: [...this.points], ...this.driver.state?.() };
   }
 
-  /** Restores a state from {@link ScheduledParameter.state} (validated). */
+  /** Restores a state from {@link ScheduledParameter.state} (validated; errors name `field`). */
   restore(state: ParamState, field = this.name): void {
-    const raw = parseWithSchema(paramStateSchema, state, field);
-    const checked = this.validate(raw.value);
+    const raw = readState(state, field);
+    const checked = checkCandidate(this.domain, raw.value);
     if (!checked.ok || checked.value !== raw.value) throw new HyperscheduleError(`${field}.value`, raw.value, this.domain.allowed);
-    if (this.kind === 'controller') {
-      const c = this.controller!;
-      if (raw.controller === undefined) throw new HyperscheduleError(`${field}.controller`, undefined, `the state of controller ${c.name}`);
-      this.controllerState = c.parseState ? c.parseState(raw.controller) : raw.controller;
-    }
-    if (this.kind === 'combined') {
-      const sources = raw.sources ?? [];
-      if (sources.length !== this.sourceList.length) {
-        throw new HyperscheduleError(`${field}.sources`, sources.length, `${this.sourceList.length} source states`);
-      }
-      this.syncing = true;
-      try {
-        this.sourceList.forEach((source, i) => {
-          const s = sources[i];
-          if (typeof source !== 'number') {
-            if (!s) throw new HyperscheduleError(`${field}.sources.${i}`, s, `the state of ${source.name}`);
-            source.restore(s, `${field}.sources.${i}`);
-          }
-        });
-      } finally {
-        this.syncing = false;
-      }
-    }
+    this.driver.restore?.(raw as ParamState, field);
     this.lastStep = raw.step;
     this.points = raw.history.length > 0 ? raw.history : [{ step: raw.step, value: raw.value }];
     if (this.current !== raw.value) {
@@ -383,49 +307,42 @@ export class ScheduledParameter implements ValueSource {
     }
   }
 
-  /** A JSON description (kind, domain, schedule spec, controller name, sources). */
+  /** A JSON description (kind, domain, and the schedule spec, controller name or sources). */
   describe(): ParamDescription {
-    const base = { name: this.name, kind: this.kind, domain: this.domain.name, value: this.current };
-    const schedule = this.schedule;
-    if (schedule) return { ...base, schedule: schedule.toJSON() };
-    const controller = this.controller;
-    if (controller) return { ...base, controller: controller.name };
-    if (this.kind === 'combined') return { ...base, sources: this.sourceList.map((s) => (typeof s === 'number' ? s : s.describe())) };
-    return base;
+    return { name: this.name, kind: this.kind, domain: this.domain.name, value: this.current, ...this.driver.describe?.() };
   }
 
   /** Unbinds and completes `value$` and `rejected$`. */
   dispose(): void {
     this.unbind();
-    for (const s of this.sourceSubscriptions) s.unsubscribe();
+    this.driver.dispose?.();
     this.subject.complete();
     this.rejectedSubject.complete();
   }
 
-  private candidate(): number {
-    const d = this.driver;
-    if ('schedule' in d) return d.schedule.at(0);
-    if ('controller' in d) return d.controller.value(this.controllerState);
-    if ('initial' in d) return d.initial;
-    return d.fn(...this.sourceList.map((s) => (typeof s === 'number' ? s : s.value)));
-  }
-
-  private validate(candidate: number): { ok: true; value: number } | { ok: false; reason: string } {
-    if (typeof candidate !== 'number' || !Number.isFinite(candidate)) return { ok: false, reason: `non-finite candidate ${describeValue(candidate)}` };
-    // -0 is stored as 0: it compares equal, so keeping it would make the value depend on history.
-    return this.domain.check(candidate === 0 ? 0 : candidate);
-  }
-
   /** Validates and, if good, adopts `candidate` as the value from `step` on. */
-  private propose(candidate: number, origin: string, step: number): boolean {
+  private propose(candidate: number, step: number): boolean {
     this.lastStep = Math.max(this.lastStep, step);
-    const checked = this.validate(candidate);
+    const checked = checkCandidate(this.domain, candidate);
     if (!checked.ok) {
-      this.rejectedSubject.next({ param: this.name, candidate, reason: checked.reason, kept: this.current, step, origin });
+      const report: RejectionReport = { param: this.name, candidate, reason: checked.reason, kept: this.current, step, origin: this.driver.origin };
+      this.warnOnce(report);
+      this.rejectedSubject.next(report);
       return false;
     }
     this.adopt(checked.value, step);
     return true;
+  }
+
+  /** The first refusal goes to the console too: nobody may be watching `rejected$`. */
+  private warnOnce(r: RejectionReport): void {
+    const advice = this.driver.advice;
+    if (this.warned || advice === undefined) return;
+    this.warned = true;
+    console.warn(
+      `hyperschedule: parameter "${r.param}" refused ${describeValue(r.candidate)} from its ${r.origin} at step ${r.step} ` +
+        `(${r.reason}) and keeps ${describeValue(r.kept)}; ${advice}. Later refusals are reported on rejected$ only.`,
+    );
   }
 
   private adopt(value: number, step: number): void {
@@ -442,46 +359,6 @@ export class ScheduledParameter implements ValueSource {
     if (this.points.length > this.historyLimit) this.points.splice(0, this.points.length - this.historyLimit);
     this.current = value;
     this.subject.next(value);
-  }
-
-  private onControllerInput(controller: Controller, input: unknown, context: ParamBinding): void {
-    const clock = context.now();
-    const bad = nonFiniteFields(input);
-    if (Object.keys(bad).length > 0) {
-      context.signals.reportNonFinite({ source: `controller:${this.name}`, values: bad, action: 'kept-value', clock });
-      return;
-    }
-    const next: unknown = controller.step(this.controllerState, input);
-    // Commit the state only with its value, so a refused value leaves the controller where it was.
-    if (this.propose(controller.value(next), 'controller', clock.step)) this.controllerState = next;
-  }
-}
-
-function driverKind(name: string, driver: ParamDriver): ParamDescription['kind'] {
-  if (typeof driver !== 'object' || driver === null) throw new HyperscheduleError(`${name}.driver`, driver, 'one of { schedule }, { controller }, { initial }, { combine, fn }');
-  const keys = (['schedule', 'controller', 'initial', 'combine'] as const).filter((k) => k in driver);
-  if (keys.length !== 1) throw new HyperscheduleError(`${name}.driver`, Object.keys(driver), 'exactly one of schedule, controller, initial, combine');
-  const d = driver as Record<string, unknown>;
-  switch (keys[0]) {
-    case 'schedule': {
-      const s = d.schedule as Partial<Schedule> | null;
-      if (typeof s !== 'object' || s === null || typeof s.at !== 'function') throw new HyperscheduleError(`${name}.schedule`, s, 'a Schedule (with at(t) and unit)');
-      return 'schedule';
-    }
-    case 'controller': {
-      const c = d.controller as Partial<Controller> | null;
-      if (typeof c !== 'object' || c === null || typeof c.step !== 'function' || typeof c.value !== 'function' || typeof c.input !== 'function') {
-        throw new HyperscheduleError(`${name}.controller`, c, 'a Controller (with input, step and value)');
-      }
-      return 'controller';
-    }
-    case 'initial':
-      if (typeof d.initial !== 'number') throw new HyperscheduleError(`${name}.initial`, d.initial, 'a number');
-      return 'manual';
-    default:
-      if (!Array.isArray(d.combine) || d.combine.length === 0) throw new HyperscheduleError(`${name}.combine`, d.combine, 'a non-empty array of parameters or numbers');
-      if (typeof d.fn !== 'function') throw new HyperscheduleError(`${name}.fn`, d.fn, 'a function of the source values');
-      return 'combined';
   }
 }
 

@@ -5,24 +5,12 @@ import type { TimeUnit } from './schedule.js';
  * A length of training time: a plain number (in the unit of the schedule it is given to) or a
  * Composer-style time string: `"6ep"` epochs, `"500ba"` batches (optimizer steps), `"1e6sp"`
  * samples, `"0.1dur"` fraction of the whole run.
- *
- * @example
- * ```ts
- * import type { Duration } from 'hyperschedule';
- * const warmup: Duration = '6ep';
- * ```
  */
 export type Duration = number | string;
 
 /**
  * What is known about the length of a run, used to resolve time strings. Give what you have;
  * a conversion that needs a missing field throws an error naming it.
- *
- * @example
- * ```ts
- * import type { RunLength } from 'hyperschedule';
- * const run: RunLength = { epochs: 100, stepsPerEpoch: 88, samplesPerEpoch: 45000 };
- * ```
  */
 export interface RunLength {
   /** Total epochs in the run. */
@@ -43,7 +31,7 @@ const TIME_STRING = /^\s*([+]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*(ep|ba|sp|dur
  *
  * @example
  * ```ts
- * import { parseTimeString } from 'hyperschedule';
+ * import { parseTimeString } from './duration.js';
  * parseTimeString('6ep');   // { amount: 6, unit: 'epoch' }
  * parseTimeString('0.1dur'); // { amount: 0.1, unit: 'progress' }
  * ```
@@ -99,7 +87,7 @@ function toEpochs(amount: number, from: TimeUnit, run: RunLength | undefined, fi
  *
  * @example
  * ```ts
- * import { resolveDuration } from 'hyperschedule';
+ * import { resolveDuration } from './duration.js';
  * resolveDuration('6ep', 'step', { stepsPerEpoch: 88 });   // 528
  * resolveDuration('0.1dur', 'step', { totalSteps: 1000 }); // 100
  * resolveDuration(250, 'step');                            // 250

@@ -4,26 +4,19 @@
  * - `epoch`: (fractional) passes over the training set, derived from samples seen.
  * - `sample`: training examples consumed.
  * - `progress`: fraction of the whole run in [0, 1].
- *
- * @example
- * ```ts
- * import type { TimeUnit } from 'hyperschedule';
- * const unit: TimeUnit = 'epoch';
- * ```
  */
 export type TimeUnit = 'step' | 'epoch' | 'sample' | 'progress';
 
-/** Every allowed {@link TimeUnit}, in a fixed order (for validation and CLIs). */
+/** Every allowed {@link TimeUnit}, in a fixed order (internal: for validation and CLIs). */
 export const TIME_UNITS: readonly TimeUnit[] = ['step', 'epoch', 'sample', 'progress'];
 
 /**
+ * A user function of training time, for the `lambda` family (PyTorch `LambdaLR`).
+ */
+export type LambdaFn = (t: number) => number;
+
+/**
  * A JSON value: what a schedule spec may contain.
- *
- * @example
- * ```ts
- * import type { JsonValue } from 'hyperschedule';
- * const v: JsonValue = { milestones: [30, 60] };
- * ```
  */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
@@ -31,12 +24,6 @@ export type JsonValue = string | number | boolean | null | readonly JsonValue[] 
  * The serialised form of a schedule: `type` names the family or combinator, the other fields are
  * its arguments (child schedules appear as nested specs). `fromJSON(spec)` rebuilds an equal
  * schedule.
- *
- * @example
- * ```ts
- * import type { ScheduleSpec } from 'hyperschedule';
- * const spec: ScheduleSpec = { type: 'cosine', unit: 'step', init: 0.1, duration: 1000 };
- * ```
  */
 export interface ScheduleSpec {
   readonly type: string;
@@ -64,6 +51,12 @@ export interface Schedule {
   readonly unit: TimeUnit;
   /** The value at training time `t` (in {@link Schedule.unit}). Never NaN for finite `t >= 0`. */
   at(t: number): number;
+  /**
+   * The time (in {@link Schedule.unit}) from which the value no longer changes: `at(t) === at(end)`
+   * for every `t >= end`. `undefined` when the schedule never settles (cyclic, warm restarts,
+   * an exponential decay, ...). Checking a schedule over `[0, end]` covers every value it takes.
+   */
+  readonly end?: number;
   /** The JSON spec that rebuilds this schedule with `fromJSON`. */
   toJSON(): ScheduleSpec;
 }

@@ -10,10 +10,10 @@ import { hookOf } from '../integrations/hook.js';
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
- * import { sliceRows, type MicroBatchLoss } from 'hyperschedule';
+ * import type { MicroBatchLoss } from 'hyperschedule';
  * declare const model: tf.LayersModel; declare const xs: tf.Tensor; declare const ys: tf.Tensor;
  * const loss: MicroBatchLoss = (start, size) =>
- *   tf.losses.softmaxCrossEntropy(sliceRows(ys, start, size), model.apply(sliceRows(xs, start, size)) as tf.Tensor) as tf.Scalar;
+ *   tf.losses.softmaxCrossEntropy(tf.slice(ys, start, size), model.apply(tf.slice(xs, start, size)) as tf.Tensor) as tf.Scalar;
  * ```
  */
 export type MicroBatchLoss = (start: number, size: number) => tf.Scalar;
@@ -24,7 +24,7 @@ export type MicroBatchLoss = (start: number, size: number) => tf.Scalar;
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
- * import { sliceRows } from 'hyperschedule';
+ * import { sliceRows } from './accumulate.js';
  * sliceRows(tf.tensor2d([[1], [2], [3]]), 1, 2).arraySync(); // [[2], [3]]
  * ```
  */
@@ -39,7 +39,7 @@ export function sliceRows<T extends tf.Tensor>(tensor: T, start: number, size: n
  *
  * @example
  * ```ts
- * import { microBatchSizes } from 'hyperschedule';
+ * import { microBatchSizes } from './accumulate.js';
  * microBatchSizes(100, 32); // [25, 25, 25, 25]
  * microBatchSizes(10, 4);   // [4, 3, 3]
  * ```
@@ -65,11 +65,11 @@ export function microBatchSizes(total: number, maxMicroBatch: number): number[] 
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
- * import { accumulateGradients, sliceRows } from 'hyperschedule';
+ * import { accumulateGradients } from 'hyperschedule';
  * const w = tf.variable(tf.zeros([3, 1]));
  * const xs = tf.randomNormal([1000, 3]); const ys = tf.randomNormal([1000, 1]);
  * const { value, grads } = accumulateGradients(
- *   (start, size) => tf.losses.meanSquaredError(sliceRows(ys, start, size), tf.matMul(sliceRows(xs, start, size), w)) as tf.Scalar,
+ *   (start, size) => tf.losses.meanSquaredError(tf.slice(ys, start, size), tf.matMul(tf.slice(xs, start, size), w)) as tf.Scalar,
  *   1000, 128);
  * tf.dispose([value, grads]);
  * ```
@@ -119,7 +119,7 @@ export function accumulateGradients(
  *
  * @example
  * ```ts
- * import type { MinimizeAccumulatedOptions } from 'hyperschedule';
+ * import type { MinimizeAccumulatedOptions } from './accumulate.js';
  * const o: MinimizeAccumulatedOptions = { maxMicroBatch: 256, returnCost: true };
  * ```
  */
@@ -142,7 +142,8 @@ export interface MinimizeAccumulatedOptions {
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
- * import { SGD, minimizeAccumulated, sliceRows } from 'hyperschedule';
+ * import { SGD } from 'hyperschedule';
+ * import { minimizeAccumulated, sliceRows } from './accumulate.js';
  * const w = tf.variable(tf.zeros([3, 1]));
  * const xs = tf.randomNormal([4096, 3]); const ys = tf.randomNormal([4096, 1]);
  * const opt = new SGD({ learningRate: 0.1 });
@@ -159,10 +160,10 @@ export function minimizeAccumulated(
 ): tf.Scalar | null {
   const { value, grads } = accumulateGradients(loss, batchSize, options?.maxMicroBatch, options.varList);
   try {
-    const h = hookOf(optimizer);
-    if (h) {
-      h.session.setNextBatchSize(batchSize);
-      h.update(grads, value);
+    const pipeline = hookOf(optimizer);
+    if (pipeline) {
+      // One update of batchSize samples, whatever the micro-batches were.
+      pipeline.update(grads, value, { batchSize });
     } else {
       optimizer.applyGradients(grads);
     }

@@ -1,17 +1,14 @@
 import { HyperscheduleError } from '../errors.js';
-import {
-  adaptiveMomentumController,
-  adaptiveMomentumPerVariableController,
-  perVariableMomentum,
-  resolveAdaptiveMomentumOptions,
-  type AdaptiveMomentumOptions,
-} from '../controllers/adaptive-momentum.js';
+import { adaptiveMomentum, resolveAdaptiveMomentumOptions, type AdaptiveMomentumOptions } from '../controllers/adaptive-momentum.js';
 import { hook } from '../integrations/hook.js';
 import type { HyperscheduleSession } from '../integrations/session.js';
+import type { Adam } from '../optimizers/adam.js';
 import { AdamCore } from '../optimizers/adam-core.js';
+import type { AdamS } from '../optimizers/adams.js';
+import type { AdamW } from '../optimizers/adamw.js';
 import { SGD } from '../optimizers/sgd.js';
 import { param, type ScheduledParameter } from '../params/parameter.js';
-import { readValue } from '../params/value-source.js';
+import { readValue } from '../values/value-source.js';
 
 /**
  * Options of {@link enableAdaptiveMomentum}.
@@ -22,9 +19,7 @@ import { readValue } from '../params/value-source.js';
  * const o: EnableAdaptiveMomentumOptions = { perVariable: true, delta: 1e-3 };
  * ```
  */
-export interface EnableAdaptiveMomentumOptions extends AdaptiveMomentumOptions {
-  /** One momentum per variable from per-variable norms (default false: one global momentum). */
-  readonly perVariable?: boolean;
+export interface EnableAdaptiveMomentumOptions extends Omit<AdaptiveMomentumOptions, 'lr'> {
   /** Name of the created parameter (default `'momentum'` for SGD, `'beta1'` for Adam/AdamW). */
   readonly name?: string;
 }
@@ -54,7 +49,7 @@ export interface EnableAdaptiveMomentumOptions extends AdaptiveMomentumOptions {
  * ```
  */
 export function enableAdaptiveMomentum(
-  optimizer: SGD | AdamCore,
+  optimizer: SGD | Adam | AdamW | AdamS,
   session: HyperscheduleSession,
   options: EnableAdaptiveMomentumOptions = {},
 ): ScheduledParameter {
@@ -67,13 +62,12 @@ export function enableAdaptiveMomentum(
   const current = readValue(field === 'momentum' ? (optimizer as SGD).momentum : (optimizer as AdamCore).beta1);
   // Until the first estimate, keep what the optimizer had (projected into the controller's range).
   const initial = options.initial ?? Math.min(Math.max(current, 0), 1 - delta);
-  const controllerOptions = { lr: optimizer.learningRate, delta, initial };
-  const controller = options.perVariable ? adaptiveMomentumPerVariableController(controllerOptions) : adaptiveMomentumController(controllerOptions);
+  const controller = adaptiveMomentum({ lr: optimizer.learningRate, delta, initial, perVariable: options.perVariable ?? false });
   const momentum = param(options.name ?? field, { controller }, { domain: 'unitInterval' });
   session.add(momentum);
-  const source = options.perVariable ? perVariableMomentum(momentum) : momentum;
-  if (field === 'momentum') (optimizer as SGD).momentum = source;
-  else (optimizer as AdamCore).beta1 = source;
+  // A per-variable momentum parameter has valueFor: the optimizer reads each variable's own.
+  if (field === 'momentum') (optimizer as SGD).momentum = momentum;
+  else (optimizer as AdamCore).beta1 = momentum;
   hook(optimizer, session);
   return momentum;
 }

@@ -7,5 +7,5 @@
  * ```
  * @packageDocumentation
  */
-export * from './adaptive-momentum.js';
-export * from './accumulate.js';
+export { enableAdaptiveMomentum, type EnableAdaptiveMomentumOptions } from './adaptive-momentum.js';
+export { accumulateGradients, type MicroBatchLoss, type MinimizeAccumulatedOptions } from './accumulate.js';

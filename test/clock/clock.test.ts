@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { TrainingClock } from '../../src/clock/clock.js';
 import {
-  TrainingClock,
   advanceClock,
   clockProgress,
   endClockEpoch,
   initialClockState,
   parseClockState,
   timeIn,
-} from '../../src/clock/index.js';
+} from '../../src/clock/state.js';
 import { HyperscheduleError } from '../../src/errors.js';
 
 describe('TrainingClock', () => {
@@ -100,5 +100,16 @@ describe('TrainingClock', () => {
     expect(() => parseClockState({ ...clock.state, samplesPerEpoch: 0 })).toThrow(/clock.samplesPerEpoch/);
     expect(() => parseClockState(null)).toThrow(HyperscheduleError);
     expect(endClockEpoch(initialClockState()).samplesPerEpoch).toBeNull(); // nothing seen: nothing learnt
+  });
+
+  test('state errors have the one form: field, value, what is allowed; unknown fields are refused', () => {
+    const state = initialClockState();
+    expect(() => parseClockState({ ...state, step: 1.5 })).toThrow('clock.step: got 1.5, expected a finite integer >= 0');
+    expect(() => parseClockState({ ...state, samplesPerEpoch: 0 }, 'state.clock')).toThrow('state.clock.samplesPerEpoch: got 0, expected a finite number > 0');
+    expect(() => parseClockState({ ...state, samplesCounted: 'yes' })).toThrow('clock.samplesCounted: got "yes", expected true or false');
+    expect(() => parseClockState({ ...state, epoch: 3 })).toThrow(/^clock\.epoch: got 3, expected no such field; accepted: step, samples/);
+    const { samples: _dropped, ...missing } = state;
+    expect(() => parseClockState(missing)).toThrow('clock.samples: got undefined, expected a finite integer >= 0');
+    expect(parseClockState({ ...state, samplesPerEpoch: 64 })).toEqual({ ...state, samplesPerEpoch: 64 });
   });
 });

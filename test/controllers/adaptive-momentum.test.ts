@@ -1,27 +1,26 @@
 import fc from 'fast-check';
-import { firstValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   adaptiveMomentum,
-  adaptiveMomentumInit,
-  adaptiveMomentumStep,
-  adaptiveMomentumStepPerVariable,
   heavyBallMomentum,
-  parseAdaptiveMomentumState,
-  parsePerVariableMomentumState,
   perVariableMomentum,
-  resolveAdaptiveMomentumOptions,
   type AdaptiveMomentumState,
   type CurvatureObservation,
+  type PerVariableCurvature,
+  type PerVariableMomentumState,
 } from '../../src/controllers/adaptive-momentum.js';
+import { ControllerRunner } from '../../src/controllers/runner.js';
 import { HyperscheduleError } from '../../src/errors.js';
+import { TrainingClock } from '../../src/clock/index.js';
+import { param } from '../../src/params/parameter.js';
+import { TrainingSignals } from '../../src/signals/hub.js';
 import { fixedMomentum, heavyBallIterations, type MomentumRule, randomQuadratic } from './quadratic.js';
 
-/** The controller exactly as the tfjs hook drives it: the same pure step function. */
+/** The controller exactly as a parameter runs it: the Controller object through a ControllerRunner. */
 function adaptiveRule(): MomentumRule {
-  const options = resolveAdaptiveMomentumOptions();
-  let state = adaptiveMomentumInit(options);
-  return { initial: state.value, next: (obs) => (state = adaptiveMomentumStep(options, state, obs).state).value };
+  // `lr` only feeds the controller's input stream; the harness passes gamma in each observation.
+  const runner = new ControllerRunner(adaptiveMomentum({ lr: 0 }));
+  return { initial: runner.value, next: (obs) => (runner.feed(obs), runner.value) };
 }
 
 describe('adaptive heavy-ball momentum on ill-conditioned quadratics (evidence)', () => {
@@ -75,100 +74,102 @@ describe('heavyBallMomentum formula', () => {
   });
 });
 
-describe('adaptiveMomentumStep', () => {
-  const o = resolveAdaptiveMomentumOptions({ initial: 0.5 });
+describe('adaptiveMomentum controller step', () => {
+  const controller = adaptiveMomentum({ lr: 0.01, initial: 0.5 });
+  const init = controller.initialState;
+  const stepOf = (state: AdaptiveMomentumState, obs: CurvatureObservation) => controller.step(state, obs);
   it('uses the secant pair of the update', () => {
-    const r = adaptiveMomentumStep(o, adaptiveMomentumInit(o), { lr: 0.01, gradDiffNorm: 4, paramDiffNorm: 4 });
-    expect(r.skipped).toBeUndefined();
-    expect(r.state).toEqual({ value: (1 - 0.1) ** 2, estimates: 1 });
+    expect(stepOf(init, { lr: 0.01, gradDeltaNorm: 4, paramDeltaNorm: 4 })).toEqual({ value: (1 - 0.1) ** 2, estimates: 1 });
   });
-  it('first update (no pair) and zero previous step leave the value', () => {
-    const s = adaptiveMomentumInit(o);
-    expect(adaptiveMomentumStep(o, s, { lr: 0.1, gradDiffNorm: null, paramDiffNorm: null })).toEqual({ state: s, skipped: 'warmup' });
-    expect(adaptiveMomentumStep(o, s, { lr: 0.1 })).toEqual({ state: s, skipped: 'warmup' });
-    expect(adaptiveMomentumStep(o, s, { lr: 0.1, gradDiffNorm: 1, paramDiffNorm: 0 })).toEqual({ state: s, skipped: 'no-step' });
+  it('first update (no pair), zero previous step and negative inputs leave the value', () => {
+    expect(stepOf(init, { lr: 0.1, gradDeltaNorm: null, paramDeltaNorm: null })).toBe(init);
+    expect(stepOf(init, { lr: 0.1 })).toBe(init);
+    expect(stepOf(init, { lr: 0.1, gradDeltaNorm: 1, paramDeltaNorm: 0 })).toBe(init);
+    expect(stepOf(init, { lr: 0.01, gradDeltaNorm: -1, paramDeltaNorm: 1 })).toBe(init);
   });
-  it('NaN/Inf/negative inputs leave the value unchanged and say so', () => {
-    const s = adaptiveMomentumStep(o, adaptiveMomentumInit(o), { lr: 0.01, gradDiffNorm: 1, paramDiffNorm: 1 }).state;
+  it('NaN/Inf inputs are skipped by the runner and leave the state', () => {
+    const runner = new ControllerRunner(controller);
+    runner.feed({ lr: 0.01, gradDeltaNorm: 1, paramDeltaNorm: 1 });
+    const s = runner.state;
     for (const bad of [
-      { lr: 0.01, gradDiffNorm: Number.NaN, paramDiffNorm: 1 },
-      { lr: 0.01, gradDiffNorm: 1, paramDiffNorm: Infinity },
-      { lr: Number.NaN, gradDiffNorm: 1, paramDiffNorm: 1 },
-      { lr: 0.01, gradDiffNorm: -1, paramDiffNorm: 1 },
-      { lr: -Infinity, gradDiffNorm: 1, paramDiffNorm: 1 },
+      { lr: 0.01, gradDeltaNorm: Number.NaN, paramDeltaNorm: 1 },
+      { lr: 0.01, gradDeltaNorm: 1, paramDeltaNorm: Infinity },
+      { lr: Number.NaN, gradDeltaNorm: 1, paramDeltaNorm: 1 },
+      { lr: -Infinity, gradDeltaNorm: 1, paramDeltaNorm: 1 },
     ]) {
-      expect(adaptiveMomentumStep(o, s, bad)).toEqual({ state: s, skipped: 'invalid' });
+      expect(runner.feed(bad).outcome).toBe('invalid');
+      expect(runner.state).toBe(s);
     }
   });
   it('property: checkpoint through JSON at any update and resume equals the uninterrupted run', () => {
     const obs = fc.record({
       lr: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constant(Number.NaN)),
-      gradDiffNorm: fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.constant(null), fc.constant(Infinity)),
-      paramDiffNorm: fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.constant(0), fc.constant(Number.NaN), fc.constant(null)),
+      gradDeltaNorm: fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.constant(null), fc.constant(Infinity)),
+      paramDeltaNorm: fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.constant(0), fc.constant(Number.NaN), fc.constant(null)),
     });
     fc.assert(
       fc.property(fc.array(obs, { maxLength: 40 }), fc.nat(), (seq: CurvatureObservation[], cutSeed) => {
         const cut = cutSeed % (seq.length + 1);
-        const go = (start: AdaptiveMomentumState, part: CurvatureObservation[]) => {
-          let s = start;
-          return part.map((x) => (s = adaptiveMomentumStep(o, s, x).state));
-        };
-        const full = go(adaptiveMomentumInit(o), seq);
-        const head = go(adaptiveMomentumInit(o), seq.slice(0, cut));
-        const restored = parseAdaptiveMomentumState(JSON.parse(JSON.stringify(head[head.length - 1] ?? adaptiveMomentumInit(o))));
-        expect([...head, ...go(restored, seq.slice(cut))]).toEqual(full);
-        for (const s of full) expect(s.value >= 0 && s.value <= 1 - o.delta).toBe(true);
+        const go = (runner: ControllerRunner<AdaptiveMomentumState, CurvatureObservation>, part: CurvatureObservation[]) =>
+          part.map((x) => (runner.feed(x), runner.state));
+        const full = go(new ControllerRunner(controller), seq);
+        const first = new ControllerRunner(controller);
+        const head = go(first, seq.slice(0, cut));
+        const resumed = new ControllerRunner(controller, JSON.parse(JSON.stringify(first.state)));
+        expect([...head, ...go(resumed, seq.slice(cut))]).toEqual(full);
+        for (const s of full) expect(s.value >= 0 && s.value <= 1 - 1e-3).toBe(true);
       }),
     );
   });
   it('rejects bad options and states', () => {
-    expect(() => resolveAdaptiveMomentumOptions({ delta: 0 })).toThrow(HyperscheduleError);
-    expect(() => resolveAdaptiveMomentumOptions({ initial: 1 })).toThrow(/adaptiveMomentum\.initial: got 1/);
-    expect(() => parseAdaptiveMomentumState({ value: 1, estimates: 0 })).toThrow(/value/);
-    expect(() => parseAdaptiveMomentumState({ value: 0.5, estimates: -1 })).toThrow(/estimates/);
+    expect(() => adaptiveMomentum({ lr: 0.1, delta: 0 })).toThrow(HyperscheduleError);
+    expect(() => adaptiveMomentum({ lr: 0.1, initial: 1 })).toThrow(/adaptiveMomentum\.initial: got 1/);
+    expect(() => adaptiveMomentum({ lr: -1 })).toThrow(/adaptiveMomentum\.lr: got -1/);
+    expect(() => adaptiveMomentum({ lr: { value: Number.NaN } })).toThrow(/adaptiveMomentum\.lr\.value/);
+    expect(() => adaptiveMomentum({ lr: 0.1, deltaa: 1 } as never)).toThrow(/adaptiveMomentum\.deltaa/);
+    expect(() => new ControllerRunner(controller, { value: 1, estimates: 0 })).toThrow(/adaptiveMomentum\.state\.value/);
+    expect(() => new ControllerRunner(controller, { value: 0.5, estimates: -1 })).toThrow(/estimates/);
   });
 });
 
-describe('per-variable adaptive momentum', () => {
-  const o = resolveAdaptiveMomentumOptions({ initial: 0.5 });
-  const start = { value: 0.5, values: {}, estimates: 0 };
+describe('per-variable adaptive momentum (perVariable: true)', () => {
+  const controller = adaptiveMomentum({ lr: 0.01, initial: 0.5, perVariable: true });
+  const start = controller.initialState;
+  const stepOf = (state: PerVariableMomentumState, obs: PerVariableCurvature) => controller.step(state, obs);
   it('gives each variable the momentum of its own secant pair and its own lr', () => {
-    const s = adaptiveMomentumStepPerVariable(o, start, { lr: { a: 0.01, b: 0.04 }, gradDiffNorms: { a: 1, b: 1, c: 1 }, paramDiffNorms: { a: 1, b: 1 } });
+    const s = stepOf(start, { lr: { a: 0.01, b: 0.04 }, gradDeltaNorms: { a: 1, b: 1, c: 1 }, paramDeltaNorms: { a: 1, b: 1 } });
     expect(s.values.a).toBeCloseTo(0.81, 15);
     expect(s.values.b).toBeCloseTo(0.64, 15);
     expect(s.values.c).toBeUndefined(); // no step norm: no estimate
     expect(s.value).toBeCloseTo((0.81 + 0.64) / 2, 15);
-    const src = perVariableMomentum({ value: s.value, controllerStateValue: s });
-    expect(src.valueFor('a')).toBeCloseTo(0.81, 15);
-    expect(src.valueFor('zzz')).toBe(s.value);
+    expect(controller.valueFor?.(s, 'a')).toBeCloseTo(0.81, 15);
+    expect(controller.valueFor?.(s, 'zzz')).toBeUndefined();
   });
-  it('NaN for one variable keeps that variable\'s momentum; all-invalid keeps the state', () => {
-    const s1 = adaptiveMomentumStepPerVariable(o, start, { lr: 0.01, gradDiffNorms: { a: 1, b: 4 }, paramDiffNorms: { a: 1, b: 1 } });
-    const s2 = adaptiveMomentumStepPerVariable(o, s1, { lr: 0.01, gradDiffNorms: { a: Number.NaN, b: 1 }, paramDiffNorms: { a: 1, b: 1 } });
+  it('NaN for one variable is skipped whole by the runner; a negative one keeps that variable; JSON state round-trips', () => {
+    const runner = new ControllerRunner(controller);
+    runner.feed({ lr: 0.01, gradDeltaNorms: { a: 1, b: 4 }, paramDeltaNorms: { a: 1, b: 1 } });
+    const s1 = runner.state;
+    expect(runner.feed({ lr: 0.01, gradDeltaNorms: { a: Number.NaN, b: 1 }, paramDeltaNorms: { a: 1, b: 1 } }).outcome).toBe('invalid');
+    const s2 = stepOf(s1, { lr: 0.01, gradDeltaNorms: { a: -1, b: 1 }, paramDeltaNorms: { a: 1, b: 1 } });
     expect(s2.values.a).toBe(s1.values.a);
     expect(s2.values.b).toBeCloseTo(0.81, 15);
-    expect(adaptiveMomentumStepPerVariable(o, s2, { lr: 0.01, gradDiffNorms: { a: Infinity }, paramDiffNorms: { a: 1 } })).toBe(s2);
-    expect(parsePerVariableMomentumState(JSON.parse(JSON.stringify(s2)))).toEqual(s2);
-    expect(() => parsePerVariableMomentumState({ ...s2, values: { a: 2 } })).toThrow(/values\.a/);
+    expect(stepOf(s2, { lr: 0.01, gradDeltaNorms: { a: 1 }, paramDeltaNorms: { a: 0 } })).toBe(s2);
+    expect(new ControllerRunner(controller, JSON.parse(JSON.stringify(s2))).state).toEqual(s2);
+    expect(() => new ControllerRunner(controller, { ...s2, values: { a: 2 } })).toThrow(/values\.a/);
   });
-});
-
-describe('adaptiveMomentum operator', () => {
-  it('emits one beta per observation, reports skips, resumes from a state', async () => {
-    const skips: string[] = [];
-    const seq: CurvatureObservation[] = [
-      { lr: 0.01, gradDiffNorm: null, paramDiffNorm: null },
-      { lr: 0.01, gradDiffNorm: 1, paramDiffNorm: 1 },
-      { lr: 0.01, gradDiffNorm: Number.NaN, paramDiffNorm: 2 },
-      { lr: 0.01, gradDiffNorm: 16, paramDiffNorm: 4 },
-    ];
-    const out = await firstValueFrom(from(seq).pipe(adaptiveMomentum({ onSkip: (why) => skips.push(why) }), toArray()));
-    expect(out[0]).toBe(0);
-    expect(out[1]).toBeCloseTo(0.81, 15);
-    expect(out[2]).toBe(out[1]);
-    expect(out[3]).toBeCloseTo((1 - Math.sqrt((0.01 * 16) / 4)) ** 2, 15);
-    expect(skips).toEqual(['warmup', 'invalid']);
-    const resumed = await firstValueFrom(from(seq.slice(2)).pipe(adaptiveMomentum({ state: { value: out[1]!, estimates: 1 } }), toArray()));
-    expect(resumed).toEqual(out.slice(2));
+  it('a parameter driven by it has valueFor; perVariableMomentum is the same view', () => {
+    const beta = param('momentum', { controller }, { domain: 'unitInterval' });
+    const signals = new TrainingSignals();
+    const clock = new TrainingClock();
+    beta.bind({ signals, now: () => clock.snapshot() });
+    signals.publishUpdate({ clock: clock.advance(1), batchSize: 1, gradDeltaNorms: { a: 1, b: 4 }, paramDeltaNorms: { a: 1, b: 1 } });
+    expect(beta.valueFor?.('a')).toBeCloseTo(0.81, 15);
+    expect(beta.valueFor?.('b')).toBeCloseTo(0.64, 15);
+    expect(beta.valueFor?.('unseen')).toBe(beta.value);
+    const view = perVariableMomentum(beta);
+    expect(view.valueFor('b')).toBe(beta.valueFor?.('b'));
+    expect(view.value).toBe(beta.value);
+    expect(perVariableMomentum({ value: 0.3 }).valueFor('a')).toBe(0.3);
+    expect(param('m', { controller: adaptiveMomentum({ lr: 0.01 }) }).valueFor).toBeUndefined();
   });
 });

@@ -1,21 +1,12 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { firstValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { HyperscheduleError } from '../../src/errors.js';
 import { createSession } from '../../src/integrations/session.js';
 import { param } from '../../src/params/parameter.js';
 import { cosine } from '../../src/schedules/families/cosine.js';
-import {
-  parsePlateauState,
-  plateauInit,
-  plateauStep,
-  reduceOnPlateau,
-  reduceOnPlateauController,
-  resolvePlateauOptions,
-  type PlateauOptions,
-  type PlateauState,
-} from '../../src/controllers/plateau.js';
+import { reduceOnPlateau, type PlateauState, type ReduceOnPlateauOptions } from '../../src/controllers/plateau.js';
+import { ControllerRunner } from '../../src/controllers/runner.js';
 
 interface TorchCase {
   name: string;
@@ -26,7 +17,7 @@ interface TorchCase {
 }
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/torch-plateau.json', import.meta.url), 'utf8')) as { cases: TorchCase[] };
 
-function toOptions(c: TorchCase): PlateauOptions {
+function toOptions(c: TorchCase): ReduceOnPlateauOptions {
   const o = c.options;
   return {
     initial: c.initialLr,
@@ -41,13 +32,16 @@ function toOptions(c: TorchCase): PlateauOptions {
   };
 }
 
-function run(options: PlateauOptions, metrics: readonly number[], start?: PlateauState): PlateauState[] {
-  const o = resolvePlateauOptions(options);
-  let s = start ?? plateauInit(o);
-  return metrics.map((m) => (s = plateauStep(o, s, m).state));
+/** The state after each metric, the controller run exactly as a parameter runs it. */
+function run(options: ReduceOnPlateauOptions, metrics: readonly number[], start?: unknown): PlateauState[] {
+  const runner = new ControllerRunner(reduceOnPlateau(options), start);
+  return metrics.map((m) => {
+    runner.feed(m);
+    return runner.state;
+  });
 }
 
-describe('plateauStep matches torch 1.13 ReduceLROnPlateau', () => {
+describe('reduceOnPlateau matches torch 1.13 ReduceLROnPlateau', () => {
   it('fixture covers reductions in most cases', () => {
     expect(fixture.cases.length).toBeGreaterThanOrEqual(10);
     const reducing = fixture.cases.filter((c) => c.steps.some((s) => s.lr !== c.initialLr));
@@ -80,16 +74,16 @@ describe('plateau controller semantics', () => {
   });
 
   it('NaN/Inf metrics leave the whole state unchanged and are reported', () => {
-    const o = resolvePlateauOptions({ patience: 0 });
-    let s = run(o, [1, 0.5])[1]!;
+    const runner = new ControllerRunner(reduceOnPlateau({ patience: 0 }));
+    runner.feed(1);
+    runner.feed(0.5);
+    const s = runner.state;
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-      const r = plateauStep(o, s, bad);
-      expect(r.invalid).toBe(true);
-      expect(r.reduced).toBe(false);
-      expect(r.state).toBe(s);
+      expect(runner.feed(bad)).toEqual({ outcome: 'invalid', fields: { value: bad } });
+      expect(runner.state).toBe(s);
     }
-    s = plateauStep(o, s, 2).state; // a real bad metric with patience 0 reduces
-    expect(s.value).toBeCloseTo(0.1, 15);
+    runner.feed(2); // a real bad metric with patience 0 reduces
+    expect(runner.value).toBeCloseTo(0.1, 15);
   });
 
   it('property: interleaving NaN/Inf never changes the trajectory of valid metrics', () => {
@@ -134,45 +128,33 @@ describe('plateau controller semantics', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: c.metrics.length }), (cut) => {
         const head = run(options, c.metrics.slice(0, cut));
-        const saved = JSON.stringify(head[head.length - 1] ?? plateauInit(options));
-        const tail = run(options, c.metrics.slice(cut), parsePlateauState(JSON.parse(saved)));
+        const saved = JSON.stringify(head[head.length - 1] ?? reduceOnPlateau(options).initialState);
+        const tail = run(options, c.metrics.slice(cut), JSON.parse(saved));
         expect([...head, ...tail]).toEqual(full);
       }),
     );
   });
 
   it('rejects bad options and bad states with HyperscheduleError', () => {
-    expect(() => resolvePlateauOptions({ factor: 1 })).toThrow(HyperscheduleError);
-    expect(() => resolvePlateauOptions({ factor: 1 })).toThrow(/reduceOnPlateau\.factor: got 1, expected a number in \(0, 1\)/);
-    expect(() => resolvePlateauOptions({ patience: 1.5 })).toThrow(/patience/);
-    expect(() => resolvePlateauOptions({ mode: 'avg' as 'min' })).toThrow(/mode/);
-    expect(() => resolvePlateauOptions({ thresholdMode: 'x' as 'rel' })).toThrow(/thresholdMode/);
-    expect(() => resolvePlateauOptions({ min: Number.NaN })).toThrow(/min/);
-    expect(() => parsePlateauState({ ...plateauInit(), best: 'x' })).toThrow(/best/);
-    expect(() => parsePlateauState({ ...plateauInit(), numBadEpochs: -1 })).toThrow(/numBadEpochs/);
+    expect(() => reduceOnPlateau({ factor: 1 })).toThrow(HyperscheduleError);
+    expect(() => reduceOnPlateau({ factor: 1 })).toThrow(/reduceOnPlateau\.factor: got 1, expected a finite number > 0 and < 1/);
+    expect(() => reduceOnPlateau({ patience: 1.5 })).toThrow(/reduceOnPlateau\.patience/);
+    expect(() => reduceOnPlateau({ mode: 'avg' as 'min' })).toThrow(/reduceOnPlateau\.mode/);
+    expect(() => reduceOnPlateau({ thresholdMode: 'x' as 'rel' })).toThrow(/thresholdMode/);
+    expect(() => reduceOnPlateau({ min: Number.NaN })).toThrow(/reduceOnPlateau\.min/);
+    expect(() => reduceOnPlateau({ metric: '' })).toThrow(/reduceOnPlateau\.metric/);
+    expect(() => reduceOnPlateau({ patients: 3 } as never)).toThrow(/reduceOnPlateau\.patients: got 3, expected no such field/);
+    const init = reduceOnPlateau().initialState;
+    expect(() => new ControllerRunner(reduceOnPlateau(), { ...init, best: 'x' })).toThrow(/reduceOnPlateau\.state\.best/);
+    expect(() => new ControllerRunner(reduceOnPlateau(), { ...init, numBadEpochs: -1 }, 'lr.controller')).toThrow(/lr\.controller\.numBadEpochs/);
   });
 });
 
-describe('reduceOnPlateau operator', () => {
-  it('emits one factor per metric, reports NaN, and resumes from a state', async () => {
-    const invalid: number[] = [];
-    const states: PlateauState[] = [];
-    const metrics = [1, 0.9, 0.9, Number.NaN, 0.9, 0.9, 0.9, 0.8];
-    const out = await firstValueFrom(
-      from(metrics).pipe(reduceOnPlateau({ patience: 2, factor: 0.5, onInvalid: (m) => invalid.push(m), onState: (s) => states.push(s) }), toArray()),
-    );
-    expect(out).toEqual([1, 1, 1, 1, 1, 0.5, 0.5, 0.5]);
-    expect(invalid).toEqual([Number.NaN]);
-    const resumed = await firstValueFrom(from(metrics.slice(5)).pipe(reduceOnPlateau({ patience: 2, factor: 0.5, state: states[4]! }), toArray()));
-    expect(resumed).toEqual(out.slice(5));
-  });
-});
-
-describe('reduceOnPlateauController with parameters and a session', () => {
+describe('reduceOnPlateau with parameters and a session', () => {
   it('cosine × plateau: the factor follows val_loss, the schedule keeps running, NaN metrics are reported and ignored, state resumes', () => {
     const build = () => {
-      const base = param('lrBase', { schedule: cosine({ init: 0.1, duration: 20, unit: 'epoch' }) }, { domain: 'positive' });
-      const factor = param('plateau', { controller: reduceOnPlateauController({ patience: 1, factor: 0.5 }) }, { domain: 'positive' });
+      const base = param('lrBase', { schedule: cosine({ init: 0.1, min: 1e-4, duration: 20, unit: 'epoch' }) }, { domain: 'positive' });
+      const factor = param('plateau', { controller: reduceOnPlateau({ patience: 1, factor: 0.5 }) }, { domain: 'positive' });
       const lr = base.times(factor, 'lr');
       const session = createSession({ params: [lr], run: { samplesPerEpoch: 10 }, batchSize: 10 });
       return { session, lr, factor, base };
@@ -188,7 +170,7 @@ describe('reduceOnPlateauController with parameters and a session', () => {
       seen.push({ factor: a.factor.value, lr: a.lr.value });
     }
     expect(seen.map((s) => s.factor)).toEqual([1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.25]);
-    seen.forEach((s, i) => expect(s.lr).toBeCloseTo(cosine({ init: 0.1, duration: 20 }).at(i + 1) * s.factor, 12));
+    seen.forEach((s, i) => expect(s.lr).toBeCloseTo(cosine({ init: 0.1, min: 1e-4, duration: 20 }).at(i + 1) * s.factor, 12));
     expect(reports).toEqual(['metrics:epoch:val_loss']);
     // Resume from the session state after 5 epochs: same factors afterwards.
     const b = build();

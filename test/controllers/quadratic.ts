@@ -73,7 +73,7 @@ export function randomQuadratic(n: number, kappa: number, seed: number): Quadrat
 /** The momentum rule of a run: called after every applied update with what a training loop would observe; returns beta for the next update. */
 export interface MomentumRule {
   readonly initial: number;
-  next(observation: { lr: number; gradDiffNorm: number | null; paramDiffNorm: number | null }): number;
+  next(observation: { lr: number; gradDeltaNorm: number | null; paramDeltaNorm: number | null }): number;
 }
 
 export const fixedMomentum = (beta: number): MomentumRule => ({ initial: beta, next: () => beta });
@@ -106,15 +106,15 @@ export function heavyBallIterations(q: Quadratic, gamma: number, rule: MomentumR
     const next = new Float64Array(n);
     for (let i = 0; i < n; i++) next[i] = x[i]! - gamma * g[i]! + beta * (x[i]! - xPrev[i]!);
     // What a training loop observes once update k is applied: the secant pair g_k - g_{k-1}, x_k - x_{k-1}.
-    let gradDiffNorm: number | null = null;
-    let paramDiffNorm: number | null = null;
+    let gradDeltaNorm: number | null = null;
+    let paramDeltaNorm: number | null = null;
     if (gPrev) {
       for (let i = 0; i < n; i++) diff[i] = g[i]! - gPrev[i]!;
-      gradDiffNorm = norm(diff);
+      gradDeltaNorm = norm(diff);
       for (let i = 0; i < n; i++) diff[i] = x[i]! - xPrev[i]!;
-      paramDiffNorm = norm(diff);
+      paramDeltaNorm = norm(diff);
     }
-    beta = rule.next({ lr: gamma, gradDiffNorm, paramDiffNorm });
+    beta = rule.next({ lr: gamma, gradDeltaNorm, paramDeltaNorm });
     gPrev = Float64Array.from(g);
     xPrev = x;
     x = next;

@@ -5,12 +5,11 @@ import {
   adamsDecayRate,
   meanSecondMoment,
   nextSecondMomentSum,
-  parseScheduledWeightDecayState,
-  scheduledWeightDecayController,
-  scheduledWeightDecayStep,
+  scheduledWeightDecay,
   sgdsDecayRate,
   type ScheduledWeightDecayState,
 } from '../../src/controllers/scheduled-weight-decay.js';
+import { ControllerRunner } from '../../src/controllers/runner.js';
 import { hook } from '../../src/integrations/hook.js';
 import { createSession } from '../../src/integrations/session.js';
 import { param } from '../../src/params/parameter.js';
@@ -263,35 +262,42 @@ describe('SWD formulas', () => {
   });
 });
 
-describe('scheduledWeightDecayController (AdamW weight decay from the gradient-norm signal)', () => {
-  const init: ScheduledWeightDecayState = { secondMomentSum: 0, updates: 0, value: 0 };
+describe('scheduledWeightDecay (AdamW weight decay from the gradient-norm signal)', () => {
+  const swd = scheduledWeightDecay({ lambda: 0.1 });
+  const init: ScheduledWeightDecayState = swd.initialState;
   it('step: lambda / sqrt(vbar_t); non-finite or empty inputs leave the state', () => {
-    let s = scheduledWeightDecayStep(0.1, init, { squaredGradNorm: 8, paramCount: 2, beta2: 0.5 });
+    let s = swd.step(init, { squaredGradNorm: 8, paramCount: 2, beta2: 0.5 });
     expect(s).toEqual({ secondMomentSum: 4, updates: 1, value: 0.1 / Math.sqrt(4 / 2 / 0.5) });
-    s = scheduledWeightDecayStep(0.1, s, { squaredGradNorm: 0, paramCount: 2, beta2: 0.5 });
+    s = swd.step(s, { squaredGradNorm: 0, paramCount: 2, beta2: 0.5 });
     expect(s.value).toBeCloseTo(0.1 / Math.sqrt(2 / 2 / 0.75), 15);
-    for (const bad of [Number.NaN, Infinity, -1]) expect(scheduledWeightDecayStep(0.1, s, { squaredGradNorm: bad, paramCount: 2, beta2: 0.5 })).toBe(s);
-    expect(scheduledWeightDecayStep(0.1, s, { squaredGradNorm: 1, paramCount: 0, beta2: 0.5 })).toBe(s);
-    expect(scheduledWeightDecayStep(0.1, init, { squaredGradNorm: 0, paramCount: 2, beta2: 0.5 })).toEqual({ secondMomentSum: 0, updates: 1, value: 0 });
+    for (const bad of [Number.NaN, Infinity, -1]) expect(swd.step(s, { squaredGradNorm: bad, paramCount: 2, beta2: 0.5 })).toBe(s);
+    expect(swd.step(s, { squaredGradNorm: 1, paramCount: 0, beta2: 0.5 })).toBe(s);
+    expect(swd.step(init, { squaredGradNorm: 0, paramCount: 2, beta2: 0.5 })).toEqual({ secondMomentSum: 0, updates: 1, value: 0 });
+  });
+  it('rejects bad options and states naming the field', () => {
+    expect(() => scheduledWeightDecay({ lambda: -1 })).toThrow(/scheduledWeightDecay\.lambda: got -1/);
+    expect(() => scheduledWeightDecay({ lambda: 1, beta2: 1 })).toThrow(/scheduledWeightDecay\.beta2: got 1/);
+    expect(() => scheduledWeightDecay(undefined as never)).toThrow(/scheduledWeightDecay: got undefined, expected an object/);
+    expect(() => new ControllerRunner(swd, { secondMomentSum: 0, updates: 0.5, value: 0 })).toThrow(/scheduledWeightDecay\.state\.updates/);
   });
   it('property: JSON checkpoint at any update resumes exactly', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), fc.constant(Number.NaN)), { maxLength: 30 }), fc.nat(), (norms, cutSeed) => {
         const cut = cutSeed % (norms.length + 1);
-        const go = (start: ScheduledWeightDecayState, xs: number[]) => {
-          let st = start;
-          return xs.map((x) => (st = scheduledWeightDecayStep(5e-4, st, { squaredGradNorm: x, paramCount: 10, beta2: 0.999 })));
-        };
-        const full = go(init, norms);
-        const head = go(init, norms.slice(0, cut));
-        const restored = parseScheduledWeightDecayState(JSON.parse(JSON.stringify(head[head.length - 1] ?? init)));
+        const controller = scheduledWeightDecay({ lambda: 5e-4 });
+        const go = (runner: ControllerRunner<ScheduledWeightDecayState, unknown>, xs: number[]) =>
+          xs.map((x) => (runner.feed({ squaredGradNorm: x, paramCount: 10, beta2: 0.999 }), runner.state));
+        const full = go(new ControllerRunner(controller), norms);
+        const first = new ControllerRunner(controller);
+        const head = go(first, norms.slice(0, cut));
+        const restored = new ControllerRunner(controller, JSON.parse(JSON.stringify(first.state)));
         expect([...head, ...go(restored, norms.slice(cut))]).toEqual(full);
       }),
     );
   });
   it('drives an unmodified AdamW through the hook: after update t, weightDecay = lambda / sqrt(vbar_t)', () => {
     const session = createSession();
-    const wd = param('weightDecay', { controller: scheduledWeightDecayController({ lambda: LAMBDA, beta2: 0.99 }) }, { domain: 'nonNegative' });
+    const wd = param('weightDecay', { controller: scheduledWeightDecay({ lambda: LAMBDA, beta2: 0.99 }) }, { domain: 'nonNegative' });
     session.add(wd);
     const opt = hook(new AdamW({ learningRate: 1e-2, beta2: 0.99, weightDecay: wd }), session);
     const vars = makeVariables(`swdc${counter++}`);

@@ -9,7 +9,7 @@ describe('scheduledBatches', () => {
     const batchSize = param('batchSize', { initial: 3 }, { domain: positiveInteger() });
     const session = createSession({ params: [batchSize] });
     const data = Array.from({ length: 20 }, (_, i) => i);
-    const batches = scheduledBatches(data, { batchSize, session });
+    const batches = scheduledBatches(data, { session });
     const seen: number[][] = [];
     const epochs: number[] = [];
     for (const batch of batches) {
@@ -28,7 +28,7 @@ describe('scheduledBatches', () => {
     const batchSize = param('batchSize', { schedule: fnSchedule('step', 'epoch', (e) => (e < 0.5 ? 2 : 6)) }, { domain: positiveInteger() });
     const session = createSession({ params: [batchSize] });
     const sizes: number[] = [];
-    for (const batch of scheduledBatches(Array.from({ length: 16 }, (_, i) => i), { batchSize, session })) {
+    for (const batch of scheduledBatches(Array.from({ length: 16 }, (_, i) => i), { session })) {
       sizes.push(batch.length);
       session.completeUpdate();
     }
@@ -36,8 +36,8 @@ describe('scheduledBatches', () => {
   });
 
   test('a pass that stops early does not mark an epoch; dropLast drops the short tail', () => {
-    const session = createSession();
-    const batches = scheduledBatches([1, 2, 3, 4, 5], { batchSize: 2, session, dropLast: true });
+    const session = createSession({ batchSize: 2 });
+    const batches = scheduledBatches([1, 2, 3, 4, 5], { session, dropLast: true });
     for (const b of batches) {
       expect(b).toHaveLength(2);
       break;
@@ -52,11 +52,11 @@ describe('scheduledBatches', () => {
     const ys = tf.tensor1d(Array.from({ length: 10 }, (_, i) => 100 + i));
     const base = tf.memory().numTensors;
     const epochRows = (seed: number, epochs: number): number[][] => {
-      const session = createSession();
+      const session = createSession({ batchSize: 4 });
       const out: number[][] = [];
       for (let e = 0; e < epochs; e++) {
         const rows: number[] = [];
-        for (const { xs: bx, ys: by } of scheduledBatches({ xs, ys }, { batchSize: 4, session, shuffle: true, seed })) {
+        for (const { xs: bx, ys: by } of scheduledBatches({ xs, ys }, { session, shuffle: true, seed })) {
           const x = bx.arraySync() as number[][];
           const y = by.dataSync();
           x.forEach((r, i) => {
@@ -74,7 +74,7 @@ describe('scheduledBatches', () => {
     expect([...a[0]!].sort((p, q) => p - q)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(a[0]).not.toEqual(a[1]); // a new order each epoch
     expect(epochRows(7, 2)).toEqual(a); // same seed and epoch: same order (resumable)
-    const plain = [...scheduledBatches(xs, { batchSize: 3 })];
+    const plain = [...scheduledBatches(xs, { session: createSession({ batchSize: 3 }) })];
     expect(plain.map((t) => t.shape[0])).toEqual([3, 3, 3, 1]);
     expect(plain[1]!.arraySync()).toEqual([[3, -3], [4, -4], [5, -5]]);
     tf.dispose(plain);
@@ -86,7 +86,7 @@ describe('scheduledBatches', () => {
     const batchSize = param('batchSize', { initial: 2 }, { domain: positiveInteger() });
     const session = createSession({ params: [batchSize] });
     const ds = tf.data.array(Array.from({ length: 7 }, (_, i) => ({ x: tf.tensor1d([i, i]), y: i })));
-    const batches = scheduledBatches(ds, { batchSize, session });
+    const batches = scheduledBatches(ds, { batchSize, session }); // the option registers it (already held: no-op)
     const got: number[][] = [];
     for await (const batch of batches) {
       const { x, y } = batch as unknown as { x: tf.Tensor; y: tf.Tensor };
@@ -102,13 +102,25 @@ describe('scheduledBatches', () => {
   });
 
   test('bad inputs are refused with the field named', () => {
-    expect(() => scheduledBatches([1], { batchSize: 0 })).toThrow(/scheduledBatches.batchSize: got 0/);
-    expect(() => scheduledBatches([1], { batchSize: 1.5 })).toThrow(/scheduledBatches.batchSize: got 1.5/);
-    expect(() => scheduledBatches(42 as never, { batchSize: 1 })).toThrow(/scheduledBatches.data/);
-    expect(() => scheduledBatches(tf.data.array([1]), { batchSize: 1, shuffle: true })).toThrow(/scheduledBatches.shuffle/);
+    const session = (size: number) => createSession({ params: [param('batchSize', { initial: size })] });
+    expect(() => scheduledBatches([1], { session: session(0) })).toThrow(/scheduledBatches.batchSize: got 0/);
+    expect(() => scheduledBatches([1], { session: session(1.5) })).toThrow(/scheduledBatches.batchSize: got 1.5/);
+    expect(() => scheduledBatches([1], { session: createSession() })).toThrow(/scheduledBatches.session: .*createSession\(\{ batchSize: 32 \}\)/);
+    expect(() => scheduledBatches([1], { session: createSession(), batchSize: 4 as never })).toThrow(/scheduledBatches.batchSize: got 4, expected the session's "batchSize" parameter/);
+    expect(() => scheduledBatches([1], { session: createSession(), batchSize: param('bs', { initial: 4 }) as never })).toThrow(/scheduledBatches.batchSize: got "bs"/);
+    expect(() => scheduledBatches(42 as never, { session: session(1) })).toThrow(/scheduledBatches.data/);
+    expect(() => scheduledBatches(tf.data.array([1]), { session: session(1), shuffle: true })).toThrow(/scheduledBatches.shuffle/);
     const a = tf.zeros([3, 1]);
     const b = tf.zeros([4, 1]);
-    expect(() => scheduledBatches({ a, b }, { batchSize: 1 })).toThrow(/scheduledBatches.data.b/);
+    expect(() => scheduledBatches({ a, b }, { session: session(1) })).toThrow(/scheduledBatches.data.b/);
     tf.dispose([a, b]);
+  });
+
+  test('a batch-size parameter given only to the batcher joins the session', () => {
+    const batchSize = param('batchSize', { initial: 2 }, { domain: positiveInteger() });
+    const session = createSession();
+    const sizes = [...scheduledBatches([1, 2, 3, 4, 5], { batchSize, session })].map((b) => b.length);
+    expect(sizes).toEqual([2, 2, 1]);
+    expect(session.param('batchSize')).toBe(batchSize);
   });
 });

@@ -3,7 +3,11 @@ import fc from 'fast-check';
 import { map } from 'rxjs';
 import { describe, expect, test } from 'vitest';
 import type { Controller } from '../../src/controllers/index.js';
-import { createSession, hook, restoreCheckpoint, saveCheckpoint, unhook, type HyperscheduleSession } from '../../src/integrations/index.js';
+import { restoreCheckpoint, saveCheckpoint } from '../../src/integrations/checkpoint.js';
+import { hook, unhook } from '../../src/integrations/hook.js';
+import { createSession, type HyperscheduleSession } from '../../src/integrations/session.js';
+import { setTfOptimizerValues } from '../../src/optimizers/tf-train-values.js';
+import { AdamW } from '../../src/optimizers/adamw.js';
 import { param } from '../../src/params/index.js';
 import type { UpdateSignal } from '../../src/signals/index.js';
 import { inverse } from '../params/fixtures.js';
@@ -18,15 +22,6 @@ const curvature: Controller<{ beta: number }, { ratio: number; lr: number }> = {
   step: (s, i) => ({ beta: Math.min(0.95, Math.max(0, (1 - Math.sqrt(Math.min(1, i.lr * i.ratio))) ** 2)) }),
   value: (s) => s.beta,
 };
-
-/** tfjs 4.22's setMomentum does not refresh the scalar the update multiplies by; do it here. */
-function setMomentum(o: tf.MomentumOptimizer, value: number): void {
-  const s = o as unknown as { momentum: number; m?: tf.Scalar };
-  if (s.momentum === value && s.m && !s.m.isDisposed) return;
-  s.momentum = value;
-  s.m?.dispose();
-  s.m = tf.keep(tf.scalar(value));
-}
 
 const INIT_W = [0.3, -0.2, 0.5, 0.1, -0.4, 0.2];
 const X = [[1, 0.5, -1], [0.2, -0.3, 0.8], [-0.5, 1, 0.4], [0.9, 0.1, -0.2]];
@@ -50,10 +45,7 @@ function build(scramble = false, prefix = 'ckpt'): Run {
   const x = tf.tensor2d(X);
   const y = tf.tensor2d(Y);
   const optimizer = hook(tf.train.momentum(0.1, 0.5), session, {
-    apply: (o, s) => {
-      o.setLearningRate(s.param('lr').value);
-      setMomentum(o, s.param('momentum').value);
-    },
+    apply: (o, s) => setTfOptimizerValues(o, { learningRate: s.param('lr').value, momentum: s.param('momentum').value }),
   });
   const loss = () => tf.tidy(() => tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, w), b)).asScalar());
   return {
@@ -137,6 +129,35 @@ describe('checkpoint and resume with tfjs', () => {
     expect(seen[0]!.paramDeltaNorm).toBe(seen[1]!.paramDeltaNorm);
     first.dispose();
     second.dispose();
+  });
+
+  test('a parameter only the optimizer holds is saved and restored with the session, even before hooking', async () => {
+    const make = () => {
+      const lr = param('lr', { schedule: inverse('step') }, { domain: 'positive' });
+      return { lr, session: createSession(), optimizer: new AdamW({ learningRate: lr }) };
+    };
+    const w = tf.variable(tf.tensor1d([1, -1]));
+    const a = make();
+    hook(a.optimizer, a.session);
+    for (let k = 0; k < 3; k++) a.optimizer.minimize(() => tf.sum(tf.square(w)).asScalar());
+    const text = JSON.stringify(await saveCheckpoint({ session: a.session, optimizer: a.optimizer }));
+    const b = make();
+    await restoreCheckpoint(JSON.parse(text), { session: b.session, optimizer: b.optimizer });
+    expect(b.lr.value).toBe(a.lr.value);
+    expect(b.session.clock.step).toBe(3);
+    unhook(a.optimizer);
+    tf.dispose(w);
+  });
+
+  test('a bad hook state is refused with the field named', async () => {
+    const run = build();
+    run.step();
+    const checkpoint = await saveCheckpoint({ session: run.session, optimizer: run.optimizer });
+    const bad = { ...checkpoint, hook: { previousGradients: null, pendingParamDelta: { names: ['a', 'b'], squares: [1] } } };
+    await expect(restoreCheckpoint(bad, { session: run.session, optimizer: run.optimizer })).rejects.toThrow(/hookState.pendingParamDelta.squares/);
+    const typo = { ...checkpoint, hook: { previousGradient: null, pendingParamDelta: null } as never };
+    await expect(restoreCheckpoint(typo, { session: run.session, optimizer: run.optimizer })).rejects.toThrow(/hookState.previousGradient: .*accepted/);
+    run.dispose();
   });
 
   test('restore refuses mismatched checkpoints', async () => {

@@ -1,14 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { createSession, fitCallback, hook, scheduledBatches } from '../../src/integrations/index.js';
+import { scheduledBatches } from '../../src/integrations/batcher.js';
+import { fitCallback } from '../../src/integrations/fit-callback.js';
+import { hook } from '../../src/integrations/hook.js';
+import { createSession } from '../../src/integrations/session.js';
+import { SGD } from '../../src/optimizers/sgd.js';
 import { param, positiveInteger } from '../../src/params/index.js';
 import type { NonFiniteReport, UpdateSignal } from '../../src/signals/index.js';
 import { fnSchedule, halving, inverse } from '../params/fixtures.js';
 
-/** y = w x (no bias, w starts at 1), MSE. */
-function linearModel(lr = 0.1): tf.Sequential {
+/** y = w x (no bias, w starts at 1), MSE, compiled with `optimizer`. */
+function linearModel(lr = 0.1, optimizer: tf.Optimizer = tf.train.sgd(lr)): tf.Sequential {
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], useBias: false, kernelInitializer: 'ones' })] });
-  model.compile({ optimizer: tf.train.sgd(lr), loss: 'meanSquaredError' });
+  model.compile({ optimizer, loss: 'meanSquaredError' });
   return model;
 }
 const kernel = (model: tf.LayersModel): number => (model.getWeights()[0]!.dataSync()[0] as number);
@@ -26,7 +30,8 @@ describe('model.fit callback', () => {
     const decay = param('decay', { schedule: fnSchedule('lin', 'progress', (p) => 1 - p) });
     const session = createSession({ params: [lr, decay] });
     const decays: number[] = [];
-    const model = linearModel();
+    const optimizer = tf.train.sgd(0.1);
+    const model = linearModel(0.1, optimizer);
     const updates: UpdateSignal[] = [];
     const epochMetrics: Record<string, number>[] = [];
     session.signals.updateApplied$.subscribe((u) => updates.push(u));
@@ -38,7 +43,7 @@ describe('model.fit callback', () => {
     await model.fit(x, y, {
       epochs: 2, batchSize: 4, shuffle: false, verbose: 0,
       callbacks: [
-        fitCallback(session, { model, apply: (o) => { (o as tf.SGDOptimizer).setLearningRate(lr.value); decays.push(decay.value); } }),
+        fitCallback(session, { optimizer, apply: (o) => { o.setLearningRate(lr.value); decays.push(decay.value); } }),
         { onBatchEnd: async () => { weights.push(kernel(model)); } },
       ],
     });
@@ -65,14 +70,15 @@ describe('model.fit callback', () => {
     const base = param('lr.base', { schedule: fnSchedule('cos', 'epoch', (e) => 0.05 * (1 + Math.cos((Math.PI * e) / 6)) / 2) });
     const lr = base.times(param('lr.plateau', { controller: halving(0) }), 'lr');
     const session = createSession({ params: [lr] });
-    const model = linearModel();
+    const optimizer = tf.train.sgd(0.1);
+    const model = linearModel(0.1, optimizer);
     const used: number[] = [];
     const x = tf.tensor2d(xsArr, [N, 1]);
     const y = tf.tensor2d(ysArr, [N, 1]);
     // Validation on the wrong targets: val_loss gets worse as training improves, so the plateau factor halves.
     await model.fit(x, y, {
       epochs: 3, batchSize: 8, shuffle: false, verbose: 0, validationData: [x, tf.zerosLike(y)],
-      callbacks: fitCallback(session, { model, apply: (o) => { (o as tf.SGDOptimizer).setLearningRate(lr.value); used.push(lr.value); } }),
+      callbacks: fitCallback(session, { optimizer, apply: (o) => { o.setLearningRate(lr.value); used.push(lr.value); } }),
     });
     const factors = [1, 1, 0.5];
     const expected = [0, 1, 2, 3, 4, 5].map((k) => 0.05 * (1 + Math.cos((Math.PI * (k / 2)) / 6)) / 2 * factors[Math.floor(k / 2)]!);
@@ -91,6 +97,7 @@ describe('model.fit callback', () => {
     const weights = [kernel(model)];
     await model.fit(tf.tensor2d(xsNaN, [N, 1]), tf.tensor2d(ysArr, [N, 1]), {
       epochs: 1, batchSize: 4, shuffle: false, verbose: 0,
+      // `model` (deprecated) still finds the optimizer.
       callbacks: [fitCallback(session, { model }), { onBatchEnd: async () => { weights.push(kernel(model)); } }],
     });
     expect(weights[2]).toBe(weights[1]);
@@ -116,13 +123,49 @@ describe('model.fit callback', () => {
   });
 });
 
+describe('fitCallback options', () => {
+  test('a parameter only the optimizer reads is added to the session and moves; apply on a hooked optimizer is an error', async () => {
+    const lr = param('lr', { schedule: inverse('step') }, { domain: 'positive' });
+    const session = createSession();
+    const optimizer = new SGD({ learningRate: lr });
+    const model = linearModel(0.1, optimizer);
+    await model.fit(tf.ones([8, 1]), tf.ones([8, 1]), { epochs: 1, batchSize: 4, verbose: 0, callbacks: fitCallback(session, { optimizer }) });
+    expect(session.param('lr')).toBe(lr);
+    expect(lr.value).toBeCloseTo(0.1 / 3, 12);
+    hook(optimizer, session);
+    await expect(
+      model.fit(tf.ones([2, 1]), tf.ones([2, 1]), { epochs: 1, verbose: 0, callbacks: fitCallback(session, { optimizer, apply: () => {} }) }),
+    ).rejects.toThrow(/fitCallback.apply/);
+    model.dispose();
+  });
+
+  test('hookOptimizer: false applies at batch begin and records updates from the logs', async () => {
+    const lr = param('lr', { schedule: inverse('step') }, { domain: 'positive' });
+    const session = createSession({ params: [lr] });
+    const optimizer = tf.train.sgd(1);
+    const model = linearModel(1, optimizer);
+    const used: number[] = [];
+    const gradNorms: number[] = [];
+    session.signals.gradNorm$.subscribe((s) => gradNorms.push(s.value));
+    await model.fit(tf.ones([8, 1]), tf.ones([8, 1]), {
+      epochs: 1, batchSize: 4, verbose: 0,
+      callbacks: fitCallback(session, { optimizer, hookOptimizer: false, apply: (o) => { o.setLearningRate(lr.value); used.push(lr.value); } }),
+    });
+    expect(used).toEqual([0.1, 0.05]);
+    expect([session.clock.step, session.clock.samples]).toEqual([2, 8]);
+    expect(gradNorms).toEqual([]); // no hook, no device signals
+    expect(Object.prototype.hasOwnProperty.call(optimizer, 'applyGradients')).toBe(false);
+    model.dispose();
+  });
+});
+
 describe('fitDataset with a scheduled batch size', () => {
   test('batches follow the batch-size parameter; a mid-epoch change takes effect on the next batch', async () => {
     const batchSize = param('batchSize', { initial: 4 }, { domain: positiveInteger() });
     const session = createSession({ params: [batchSize] });
     const model = linearModel(0.01);
     const data = { xs: tf.tensor2d(xsArr, [N, 1]), ys: tf.tensor2d(ysArr, [N, 1]) };
-    const batches = scheduledBatches(data, { batchSize, session });
+    const batches = scheduledBatches(data, { session });
     const sizes: number[][] = [[], []];
     const epochs: number[] = [];
     let epoch = 0;

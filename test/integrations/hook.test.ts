@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test, vi } from 'vitest';
-import { createSession, hook, hookOf, unhook } from '../../src/integrations/index.js';
+import { hook, hookOf, unhook } from '../../src/integrations/hook.js';
+import { createSession } from '../../src/integrations/session.js';
+import { setTfOptimizerValues } from '../../src/optimizers/tf-train-values.js';
 import { param } from '../../src/params/index.js';
 import type { NonFiniteReport, StatKind, UpdateSignal } from '../../src/signals/index.js';
 import { inverse } from '../params/fixtures.js';
@@ -102,7 +104,7 @@ describe('hook in a custom loop', () => {
     const norms: number[] = [];
     if (withNorms) session.signals.gradNorm$.subscribe((n) => norms.push(n.value));
     const w = tf.variable(tf.tensor1d([1, 2]));
-    const optimizer = hook(tf.train.adam(0.1), session, { apply: (o) => { (o as unknown as { learningRate: number }).learningRate = lr.value; } });
+    const optimizer = hook(tf.train.adam(0.1), session, { apply: (o) => setTfOptimizerValues(o, { learningRate: lr.value }) });
     const reports: NonFiniteReport[] = [];
     const applied: number[] = [];
     session.signals.nonFinite$.subscribe((r) => reports.push(r));
@@ -189,11 +191,36 @@ describe('hook in a custom loop', () => {
     expect(hook(opt, session)).toBe(opt);
     expect(opt.applyGradients).not.toBe(original);
     expect(() => hook(opt, createSession())).toThrow(/hook.optimizer/);
-    expect(session.hooks).toHaveLength(1);
+    expect(hookOf(opt)?.session).toBe(session);
     unhook(opt);
     expect(opt.applyGradients).toBe(original);
     expect(Object.prototype.hasOwnProperty.call(opt, 'applyGradients')).toBe(false);
-    expect(session.hooks).toHaveLength(0);
+    expect(hookOf(opt)).toBeUndefined();
     expect(() => hook({} as tf.Optimizer, session)).toThrow(/hook.optimizer/);
+    expect(() => hook(opt, session, { onNonFinite: 'ignore' as never })).toThrow(/hook.onNonFinite/);
+  });
+
+  test('an optimizer method of its own (not the prototype\'s) is restored by unhook', () => {
+    const opt = tf.train.sgd(0.1);
+    const own = (grads: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]) => tf.SGDOptimizer.prototype.applyGradients.call(opt, grads);
+    opt.applyGradients = own;
+    hook(opt, createSession());
+    expect(opt.applyGradients).not.toBe(own);
+    unhook(opt);
+    expect(opt.applyGradients).toBe(own);
+  });
+
+  test('minimizeAccumulated-style updates carry their own batch size; reportLoss feeds applyGradients loops', () => {
+    const session = createSession({ batchSize: 4 });
+    const m = linear(1);
+    const optimizer = hook(tf.train.sgd(0.1), session);
+    const { value, grads } = tf.variableGrads(m.loss);
+    hookOf(optimizer)!.update(grads, value, { batchSize: 100 });
+    tf.dispose([value, grads]);
+    expect(session.clock.samples).toBe(100);
+    optimizer.minimize(m.loss);
+    expect(session.clock.samples).toBe(104); // the session's batchSize parameter
+    unhook(optimizer);
+    m.dispose();
   });
 });

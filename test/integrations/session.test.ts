@@ -26,7 +26,7 @@ describe('HyperscheduleSession', () => {
     expect(session.clock.samples).toBe(6);
   });
 
-  test('batch sizes: announced size wins, queued sizes add up (gradient accumulation), else the default source', () => {
+  test('batch sizes: the size reported with the update wins, queued sizes add up (gradient accumulation), else the batchSize parameter', () => {
     const bs = param('batchSize', { initial: 16 }, { domain: positiveInteger() });
     const session = createSession({ params: [bs], batchSize: bs });
     session.completeUpdate();
@@ -34,8 +34,7 @@ describe('HyperscheduleSession', () => {
     session.queueBatch(4);
     session.completeUpdate();
     session.queueBatch(4);
-    session.setNextBatchSize(3);
-    session.completeUpdate();
+    session.completeUpdate({ batchSize: 3 });
     const sizes: (number | undefined)[] = [];
     session.signals.updateApplied$.subscribe((u) => sizes.push(u.batchSize));
     bs.set(7);
@@ -43,6 +42,43 @@ describe('HyperscheduleSession', () => {
     expect(session.clock.samples).toBe(16 + 8 + 3 + 7);
     expect(sizes).toEqual([7]);
     expect(() => session.queueBatch(1.5)).toThrow(/queueBatch: got 1.5/);
+  });
+
+  test('the batchSize option is the session\'s batchSize parameter: a number makes one, a parameter must carry the name', () => {
+    const fixed = createSession({ batchSize: 8 });
+    expect(fixed.param('batchSize').value).toBe(8);
+    fixed.completeUpdate();
+    expect(fixed.clock.samples).toBe(8);
+    expect(() => createSession({ batchSize: param('bs', { initial: 8 }) })).toThrow(/batchSize: got "bs"/);
+    expect(() => createSession({ batchSize: 0 })).toThrow(/batchSize: got 0/);
+    expect(() => createSession({ params: [param('batchSize', { initial: 4 })], batchSize: 8 })).toThrow(/params.batchSize/);
+  });
+
+  test('a batch holds its update until endBatch brings the logs; endBatch says what happened', () => {
+    const session = createSession();
+    const sizes: (number | undefined)[] = [];
+    const losses: (number | undefined)[] = [];
+    session.signals.updateApplied$.subscribe((u) => {
+      sizes.push(u.batchSize);
+      losses.push(u.loss);
+    });
+    session.beginBatch();
+    session.completeUpdate({ gradNorm: 1 });
+    expect(session.clock.step).toBe(0); // waiting for the logs
+    expect(session.endBatch({ loss: 0.5, batchSize: 32 })).toBe('applied');
+    expect([session.clock.step, session.clock.samples, sizes, losses]).toEqual([1, 32, [32], [0.5]]);
+    session.beginBatch();
+    session.skipUpdate({ w: Number.NaN });
+    expect(session.endBatch({ loss: 0.5, batchSize: 32 })).toBe('skipped');
+    session.beginBatch();
+    expect(session.endBatch({ batchSize: 32 })).toBe('none');
+    expect(session.clock.step).toBe(1);
+  });
+
+  test('a failed createSession does not keep the parameters it registered', () => {
+    const a = param('a', { initial: 1 });
+    expect(() => createSession({ params: [a, param('a', { initial: 2 })] })).toThrow(/params.a/);
+    expect(() => createSession({ params: [a] })).not.toThrow();
   });
 
   test('skipUpdate reports and leaves clock and values alone', () => {

@@ -17,17 +17,15 @@ import {
   fitCallback,
   grouped,
   hook,
-  isBiasOrNorm,
   linear,
   param,
-  positiveInteger,
-  readValue,
-  readValueFor,
   scaleLrForBatch,
   scheduledBatches,
   stepDecay,
   type OptimizerValue,
 } from '../../src/index.js';
+import { positiveInteger } from '../../src/params/domain.js';
+import { isBiasOrNorm, readValue, readValueFor } from '../../src/values/index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Adam, AdamW, SGD, type LiveOptimizer } from '../../src/optimizers/index.js';
+import { Adam, AdamW, SGD } from '../../src/optimizers/index.js';
+import type { LiveOptimizer } from '../../src/optimizers/live-optimizer.js';
 import type { GroupedValueSource } from '../../src/params/grouped.js';
 import { loadTorchFixture, type TorchScenario } from './fixture.js';
 

@@ -1,13 +1,14 @@
 import { from } from 'rxjs';
 import { describe, expect, test } from 'vitest';
-import { defineController, runController } from '../../src/controllers/index.js';
+import { defineController } from '../../src/controllers/controller.js';
+import { ControllerRunner } from '../../src/controllers/runner.js';
 import { TrainingClock } from '../../src/clock/index.js';
 import { param } from '../../src/params/index.js';
 import { TrainingSignals } from '../../src/signals/index.js';
 import { halving } from './fixtures.js';
 
 describe('controller contract', () => {
-  test('runController folds finite inputs and reports the others', () => {
+  test('ControllerRunner folds finite inputs, skips the others, and commits only accepted values', () => {
     const mean = defineController({
       name: 'mean',
       initialState: { n: 0, sum: 0 },
@@ -15,14 +16,16 @@ describe('controller contract', () => {
       step: (s: { n: number; sum: number }, i: { x: number }) => ({ n: s.n + 1, sum: s.sum + i.x }),
       value: (s: { n: number; sum: number }) => (s.n === 0 ? 0 : s.sum / s.n),
     });
-    const values: number[] = [];
-    const invalid: Record<string, number>[] = [];
-    from([{ x: 1 }, { x: Number.NaN }, { x: 3 }])
-      .pipe(runController(mean, { onInvalid: (f) => invalid.push(f) }))
-      .subscribe((o) => values.push(o.value));
-    expect(values).toEqual([1, 2]);
-    expect(invalid).toEqual([{ x: Number.NaN }]);
+    const runner = new ControllerRunner(mean);
+    expect([{ x: 1 }, { x: Number.NaN }, { x: 3 }].map((i) => runner.feed(i))).toEqual([
+      { outcome: 'accepted', value: 1 },
+      { outcome: 'invalid', fields: { x: Number.NaN } },
+      { outcome: 'accepted', value: 2 },
+    ]);
+    expect(runner.feed({ x: 98 }, (v) => v < 10)).toEqual({ outcome: 'refused', value: 34 });
+    expect(runner.state).toEqual({ n: 2, sum: 4 });
     expect(() => defineController({ ...mean, step: undefined as never })).toThrow(/controller.step/);
+    expect(() => defineController({ ...mean, valueFor: 1 as never })).toThrow(/controller.valueFor/);
   });
 
   test('a metric controller bound through a hub reacts to epoch metrics only', () => {

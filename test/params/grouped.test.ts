@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { domains, grouped, isBiasOrNorm, isGroupedValueSource, param, range, readValueFor, toDomain } from '../../src/params/index.js';
+import { param } from '../../src/params/parameter.js';
+import { grouped, isBiasOrNorm, isGroupedValueSource, readValueFor } from '../../src/values/grouped.js';
 
 describe('grouped values', () => {
   test('first matching group decides; others get the live base', () => {
@@ -31,19 +32,6 @@ describe('grouped values', () => {
     expect(() => grouped(Number.NaN, [])).toThrow(/grouped.base/);
     expect(() => grouped(1, [{ match: 'x', scale: -1 }])).toThrow(/grouped.groups.0.scale/);
     expect(() => grouped(1, [{ match: 3 as never, value: 1 }])).toThrow(/grouped.groups.0.match/);
-  });
-});
-
-describe('domains', () => {
-  test('built-ins and custom ranges', () => {
-    expect(domains.positive.check(0).ok).toBe(false);
-    expect(domains.nonNegative.check(0).ok).toBe(true);
-    expect(domains.unitInterval.check(1).ok).toBe(false);
-    expect(domains.probability.check(1).ok).toBe(true);
-    expect(domains.positiveInteger.check(0.4)).toEqual({ ok: false, reason: 'expected an integer >= 1 (after rounding)' });
-    const r = range({ min: 0.1, max: 10, minInclusive: false });
-    expect([r.check(0.1).ok, r.check(10).ok, r.allowed]).toEqual([false, true, 'a number in (0.1, 10]']);
-    expect(() => range({ min: 1, max: 0 })).toThrow(/range.max/);
-    expect(toDomain(r)).toBe(r);
+    expect(() => grouped(1, [{ match: 'x', value: { value: 'a' } as never }])).toThrow(/grouped.groups.0.value/);
   });
 });

@@ -1,11 +1,19 @@
 import fc from 'fast-check';
 import { Subject } from 'rxjs';
-import { describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { TrainingClock } from '../../src/clock/index.js';
 import { HyperscheduleError } from '../../src/errors.js';
 import { combine, param, positiveInteger } from '../../src/params/index.js';
 import { TrainingSignals, type NonFiniteReport, type RejectionReport } from '../../src/signals/index.js';
 import { fnSchedule, inverse, summing } from './fixtures.js';
+
+// Refusals are warned about once per parameter (test/traps/param-domain.test.ts checks the text).
+beforeEach(() => {
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('schedule-driven parameters', () => {
   test('value follows the schedule at each synced clock time; history holds the change points', () => {
@@ -160,6 +168,36 @@ describe('controller-driven parameters', () => {
   });
 });
 
+describe('the parameter core and its drivers', () => {
+  test('kind, describe and step come from the driver and the clock', () => {
+    const { controller } = summing();
+    const lr = param('lr', { schedule: inverse('step') }, { domain: 'positive' });
+    const k = param('k', { controller });
+    expect([lr.kind, k.kind, param('m', { initial: 1 }).kind]).toEqual(['schedule', 'controller', 'manual']);
+    expect(lr.describe()).toEqual({ name: 'lr', kind: 'schedule', domain: 'positive', value: 0.1, schedule: { type: 'inverse', unit: 'step' } });
+    expect(k.describe()).toEqual({ name: 'k', kind: 'controller', domain: 'finite', value: 1, controller: 'summing' });
+    expect([lr.schedule?.type, k.controller?.name, lr.controller, k.schedule]).toEqual(['inverse', 'summing', undefined, undefined]);
+    const clock = new TrainingClock();
+    clock.advance(1);
+    clock.advance(1);
+    lr.sync(clock);
+    expect(lr.step).toBe(2);
+    expect(lr.valueFor).toBeUndefined(); // no per-variable values: optimizers read one value
+  });
+
+  test('restore names the bad field and refuses unknown fields and out-of-domain values', () => {
+    const p = param('lr', { initial: 0.1 }, { domain: 'positive' });
+    const saved = p.state();
+    expect(() => p.restore({ ...saved, step: -1 }, 'state.params.lr')).toThrow(/state.params.lr.step: got -1/);
+    expect(() => p.restore({ ...saved, history: [{ step: 0.5, value: 1 }] })).toThrow(/lr.history\[0\].step/);
+    expect(() => p.restore({ ...saved, extra: 1 } as never)).toThrow(/lr.extra: got 1, expected no such field/);
+    expect(() => p.restore({ ...saved, value: 0 })).toThrow(/lr.value: got 0, expected a number > 0/);
+    const { controller } = summing();
+    expect(() => param('k', { controller }).restore(saved)).toThrow(/k.controller: got undefined, expected the state of controller summing/);
+    expect(() => param('k', { controller }, { historyLimit: 0 })).toThrow(/k.historyLimit: got 0/);
+  });
+});
+
 describe('combinations', () => {
   test('a schedule times a controller factor: both move the product; sources restore with it', () => {
     const f = summing(new Subject<number>());
@@ -204,6 +242,20 @@ describe('combinations', () => {
         1,
       ],
     });
+  });
+
+  test('a combined state needs one state per source, and restores them without half-updated proposals', () => {
+    const a = param('a', { initial: 1 });
+    const prod = combine('p', [a, 3], (x, y) => x * y);
+    a.set(2, 4);
+    const saved = JSON.parse(JSON.stringify(prod.state()));
+    expect(saved).toEqual({ value: 6, step: 4, history: [{ step: 0, value: 3 }, { step: 4, value: 6 }], sources: [{ value: 2, step: 4, history: [{ step: 0, value: 1 }, { step: 4, value: 2 }] }, null] });
+    const b = param('a', { initial: 1 });
+    const again = combine('p', [b, 3], (x, y) => x * y);
+    again.restore(saved);
+    expect([again.value, b.value, again.step]).toEqual([6, 2, 4]);
+    expect(() => again.restore({ ...saved, sources: [] })).toThrow(/p.sources: got 0, expected 2 source states/);
+    expect(() => again.restore({ ...saved, sources: [null, null] })).toThrow(/p.sources.0/);
   });
 
   test('historyLimit keeps the most recent points', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HyperscheduleError, parseTimeString, resolveDuration, type RunLength, type TimeUnit } from '../../src/index.js';
+import { HyperscheduleError, type RunLength, type TimeUnit } from '../../src/index.js';
+import { parseTimeString, resolveDuration } from '../../src/schedules/duration.js';
 
 function errorOf(fn: () => unknown): HyperscheduleError {
   try { fn(); } catch (e) { expect(e).toBeInstanceOf(HyperscheduleError); return e as HyperscheduleError; }

@@ -7,7 +7,7 @@ import type { SpecValues } from './spec-values.js';
  *
  * @example
  * ```ts
- * import type { ValuesFormat } from 'hyperschedule/node';
+ * import type { ValuesFormat } from './format.js';
  * const f: ValuesFormat = 'csv';
  * ```
  */
@@ -22,7 +22,7 @@ const short = (x: number): string => (Number.isInteger(x) ? String(x) : String(N
  *
  * @example
  * ```ts
- * import { formatValues } from 'hyperschedule/node';
+ * import { formatValues } from './format.js';
  * formatValues({ torch: false, columns: ['step', 'value'], rows: [[0, 1], [1, 0.5]] }, 'csv');
  * // 'step,value\n0,1\n1,0.5\n'
  * ```
@@ -60,7 +60,8 @@ function sample(values: SpecValues, column: number, width: number): number[] {
  *
  * @example
  * ```ts
- * import { plotValues, specValues } from 'hyperschedule/node';
+ * import { plotValues } from './format.js';
+ * import { specValues } from './spec-values.js';
  * console.log(plotValues(specValues({ type: 'CosineAnnealingLR', base: 0.1, tMax: 100 }, { steps: 100 }), { height: 8 }));
  * ```
  */

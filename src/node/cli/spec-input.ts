@@ -7,7 +7,7 @@ import { HyperscheduleError } from '../../errors.js';
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs';
- * import { parseSpecArgument } from 'hyperschedule/node';
+ * import { parseSpecArgument } from './spec-input.js';
  * parseSpecArgument('{"type":"StepLR","base":0.1,"stepSize":30}', (p) => readFileSync(p, 'utf8'));
  * // { type: 'StepLR', base: 0.1, stepSize: 30 }
  * ```

@@ -60,7 +60,7 @@ function timeAt(unit: TimeUnit, step: number, options: SpecValuesOptions): numbe
  *
  * @example
  * ```ts
- * import { specValues } from 'hyperschedule/node';
+ * import { specValues } from './spec-values.js';
  * specValues({ type: 'StepLR', base: 0.1, stepSize: 2, gamma: 0.5 }, { steps: 4 });
  * // { torch: true, columns: ['step', 'lr'], rows: [[0, 0.1], [1, 0.1], [2, 0.05], [3, 0.05]] }
  * ```

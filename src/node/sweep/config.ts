@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { checkArray, checkNumber, checkObject, checkOptional, checkRecord, checkString, isRecord, type Check } from '../../check.js';
 import { HyperscheduleError } from '../../errors.js';
 
 /**
@@ -79,20 +79,50 @@ export interface SweepTrial {
   readonly params: TrialParams;
 }
 
-const json: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number().refine(Number.isFinite, 'a finite number'), z.boolean(), z.null(), z.array(json), z.record(z.string(), json)]),
-);
-const triple = z.tuple([z.number().refine(Number.isFinite), z.number().refine(Number.isFinite), z.number().int().min(1)]);
-const axis = z.union([z.array(json).min(1), z.object({ logspace: triple }).strict(), z.object({ linspace: triple }).strict()]);
-const configSchema = z
-  .object({
-    name: z.string().min(1).regex(/^[\w.-]+$/, 'letters, digits, _ . - only'),
-    base: z.record(z.string(), json).optional(),
-    grids: z.array(z.record(z.string(), axis)).min(1),
-    seeds: z.union([z.number().int().min(1), z.array(z.number().int()).min(1)]),
-    seedKey: z.string().min(1).optional(),
-  })
-  .strict();
+function fail(field: string, value: unknown, allowed: string): never {
+  throw new HyperscheduleError(field, value, allowed);
+}
+
+const finite = checkNumber();
+const jsonValue: Check<JsonValue> = (value, field) => {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return finite(value, field);
+  if (Array.isArray(value)) return checkArray(jsonValue)(value, field);
+  if (isRecord(value)) return checkRecord(jsonValue)(value, field);
+  return fail(field, value, 'a JSON value (string, finite number, boolean, null, array or object)');
+};
+
+const count = checkNumber({ ge: 1, integer: true });
+const triple: Check<readonly [number, number, number]> = (value, field) => {
+  if (!Array.isArray(value) || value.length !== 3) return fail(field, value, '[start, stop, n]');
+  return [finite(value[0], `${field}[0]`), finite(value[1], `${field}[1]`), count(value[2], `${field}[2]`)];
+};
+const AXIS = 'a non-empty list of values, { logspace: [start, stop, n] } or { linspace: [start, stop, n] }';
+const axis: Check<AxisValues> = (value, field) => {
+  if (Array.isArray(value)) return value.length > 0 ? checkArray(jsonValue)(value, field) : fail(field, value, AXIS);
+  if (isRecord(value) && 'logspace' in value) return checkObject({ logspace: triple })(value, field);
+  if (isRecord(value) && 'linspace' in value) return checkObject({ linspace: triple })(value, field);
+  return fail(field, value, AXIS);
+};
+
+const nonEmpty = <T>(inner: Check<T[]>): Check<T[]> => (value, field) => {
+  const list = inner(value, field);
+  return list.length > 0 ? list : fail(field, value, 'a non-empty list');
+};
+const seeds: Check<number | number[]> = (value, field) =>
+  Array.isArray(value) ? nonEmpty(checkArray(checkNumber({ integer: true })))(value, field) : count(value, field);
+const pattern = (re: RegExp, allowed: string): Check<string> => (value, field) => {
+  const text = checkString()(value, field);
+  return re.test(text) ? text : fail(field, value, allowed);
+};
+
+const readConfig = checkObject({
+  name: pattern(/^[\w.-]+$/, 'a non-empty name of letters, digits, _ . - only'),
+  base: checkOptional(checkRecord(jsonValue)),
+  grids: nonEmpty(checkArray(checkRecord(axis))),
+  seeds,
+  seedKey: checkOptional(pattern(/./, 'a non-empty string')),
+});
 
 /**
  * Checks a {@link SweepConfig} (e.g. read from JSON); errors name the field, the value and what is
@@ -105,13 +135,7 @@ const configSchema = z
  * ```
  */
 export function parseSweepConfig(value: unknown): SweepConfig {
-  const r = configSchema.safeParse(value);
-  if (r.success) return r.data as SweepConfig;
-  const issue = r.error.issues[0]!;
-  const path = ['sweep', ...issue.path.map(String)].join('.');
-  let at: unknown = value;
-  for (const k of issue.path) at = (at as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey];
-  throw new HyperscheduleError(path, at, issue.message);
+  return readConfig(value, 'sweep');
 }
 
 /**
@@ -156,7 +180,7 @@ export function linspace(start: number, stop: number, n: number): number[] {
  *
  * @example
  * ```ts
- * import { axisValues } from 'hyperschedule/node';
+ * import { axisValues } from './config.js';
  * axisValues({ linspace: [0, 1, 3] }); // [0, 0.5, 1]
  * ```
  */
@@ -187,7 +211,7 @@ function slugValue(value: JsonValue): string {
  *
  * @example
  * ```ts
- * import { trialId } from 'hyperschedule/node';
+ * import { trialId } from './config.js';
  * trialId({ variant: 'constant', peakLr: 0.001, seed: 0 }, ['variant', 'peakLr', 'seed']);
  * // 'variant-constant_peakLr-0.001_seed-0_' + 8 hex digits
  * ```
@@ -219,7 +243,7 @@ export function expandSweep(config: SweepConfig): SweepTrial[] {
   for (const [g, grid] of c.grids.entries()) {
     const axes = Object.entries(grid).map(([key, values]) => [key, axisValues(values)] as const);
     for (const [key] of axes) {
-      if (key === seedKey) throw new HyperscheduleError(`sweep.grids.${g}.${key}`, key, `an axis other than the seed key "${seedKey}" (use seeds)`);
+      if (key === seedKey) throw new HyperscheduleError(`sweep.grids[${g}].${key}`, key, `an axis other than the seed key "${seedKey}" (use seeds)`);
     }
     let combos: Record<string, JsonValue>[] = [{}];
     for (const [key, values] of axes) combos = combos.flatMap((combo) => values.map((v) => ({ ...combo, [key]: v })));

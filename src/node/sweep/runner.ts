@@ -14,7 +14,7 @@ import type { SweepTrial, TrialParams } from './config.js';
  *
  * @example
  * ```ts
- * import { SWEEP_MESSAGE_PREFIX } from 'hyperschedule/node';
+ * import { SWEEP_MESSAGE_PREFIX } from './runner.js';
  * `${SWEEP_MESSAGE_PREFIX}{"epoch":3}`;
  * ```
  */

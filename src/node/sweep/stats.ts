@@ -49,7 +49,7 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
  *
  * @example
  * ```ts
- * import { regularizedIncompleteBeta } from 'hyperschedule/node';
+ * import { regularizedIncompleteBeta } from './stats.js';
  * regularizedIncompleteBeta(0.5, 2, 2); // 0.5 (symmetric)
  * ```
  */
@@ -72,7 +72,7 @@ function checkDf(df: number): void {
  *
  * @example
  * ```ts
- * import { studentTCdf } from 'hyperschedule/node';
+ * import { studentTCdf } from './stats.js';
  * studentTCdf(0, 5); // 0.5
  * ```
  */
@@ -97,7 +97,7 @@ export function studentTCdf(t: number, df: number): number {
  *
  * @example
  * ```ts
- * import { studentTQuantile } from 'hyperschedule/node';
+ * import { studentTQuantile } from './stats.js';
  * studentTQuantile(0.975, 4); // 2.7764451051977987 (the 95% two-sided critical value)
  * ```
  */

@@ -1,7 +1,5 @@
-import { HyperscheduleError } from '../../errors.js';
-import type { ScheduleCodec } from '../codec.js';
-import { checkFields, checkSpecUnit, childSpec, decodeChild, sharedUnit, specNumber } from '../combinators/common.js';
-import type { Schedule, ScheduleSpec } from '../schedule.js';
+import { defineCombinator, specOf } from '../define.js';
+import type { Schedule } from '../schedule.js';
 
 /**
  * How the learning rate follows a batch size B relative to `baseBatch`: `'linear'` multiplies it
@@ -11,7 +9,7 @@ import type { Schedule, ScheduleSpec } from '../schedule.js';
  */
 export type BatchScalingRule = 'linear' | 'sqrt' | 'none';
 
-/** Every allowed {@link BatchScalingRule}. */
+/** Every allowed {@link BatchScalingRule} (internal: for validation). */
 export const BATCH_SCALING_RULES: readonly BatchScalingRule[] = ['linear', 'sqrt', 'none'];
 
 /**
@@ -19,7 +17,6 @@ export const BATCH_SCALING_RULES: readonly BatchScalingRule[] = ['linear', 'sqrt
  *
  * @example
  * ```ts
- * import { batchScalingFactor } from 'hyperschedule';
  * batchScalingFactor('sqrt', 512, 128); // 2
  * ```
  */
@@ -27,6 +24,14 @@ export function batchScalingFactor(rule: BatchScalingRule, batch: number, baseBa
   if (rule === 'none') return 1;
   const ratio = batch / baseBatch;
   return rule === 'linear' ? ratio : Math.sqrt(ratio);
+}
+
+/** Options of {@link scaleLrForBatch}. */
+export interface BatchScalingOptions {
+  /** The batch size the learning rate was tuned for (> 0). */
+  readonly baseBatch: number;
+  /** `'linear'` (default), `'sqrt'` or `'none'`. */
+  readonly rule?: BatchScalingRule;
 }
 
 /**
@@ -41,41 +46,22 @@ export function batchScalingFactor(rule: BatchScalingRule, batch: number, baseBa
  * lr.at(10); // 0.4
  * ```
  */
-export function scaleLrForBatch(lr: Schedule, batchSize: Schedule, options: { baseBatch: number; rule?: BatchScalingRule }): Schedule {
-  const { children, unit } = sharedUnit([lr, batchSize], 'scaleLrForBatch', 'lr/batchSize');
-  const [lrChild, batchChild] = children as [Schedule, Schedule];
-  const baseBatch = options?.baseBatch;
-  if (typeof baseBatch !== 'number' || !Number.isFinite(baseBatch) || baseBatch <= 0) {
-    throw new HyperscheduleError('scaleLrForBatch.baseBatch', baseBatch, 'a finite number > 0');
-  }
-  const rule = options.rule ?? 'linear';
-  if (!BATCH_SCALING_RULES.includes(rule)) throw new HyperscheduleError('scaleLrForBatch.rule', rule, '"linear", "sqrt" or "none"');
-  return Object.freeze({
-    type: 'batchScaledLr',
-    unit,
-    at: (t: number): number => lrChild.at(t) * batchScalingFactor(rule, batchChild.at(t), baseBatch),
-    toJSON: (): ScheduleSpec => ({ type: 'batchScaledLr', unit, baseBatch, rule, lr: childSpec(lrChild), batchSize: childSpec(batchChild) }),
-  });
-}
-
-/**
- * Rebuilds a {@link scaleLrForBatch} from `{ type: 'batchScaledLr', lr, batchSize, baseBatch, rule? }`.
- *
- * @example
- * ```ts
- * import { batchScaledLrCodec } from 'hyperschedule';
- * batchScaledLrCodec.type; // 'batchScaledLr'
- * ```
- */
-export const batchScaledLrCodec: ScheduleCodec = {
+export const scaleLrForBatch = defineCombinator({
   type: 'batchScaledLr',
-  decode(spec, ctx) {
-    checkFields(spec, ['lr', 'batchSize', 'baseBatch', 'rule']);
-    const lr = decodeChild(spec, 'lr', ctx.fromJSON);
-    const batch = decodeChild(spec, 'batchSize', ctx.fromJSON);
-    const rule = spec.rule === undefined || spec.rule === null ? undefined : (spec.rule as BatchScalingRule);
-    const result = scaleLrForBatch(lr, batch, { baseBatch: specNumber(spec, 'baseBatch') as number, ...(rule ? { rule } : {}) });
-    checkSpecUnit(spec, result.unit);
-    return result;
+  name: 'scaleLrForBatch',
+  fields: ['lr', 'batchSize', 'baseBatch', 'rule'],
+  params: (lr: Schedule, batchSize: Schedule, options: BatchScalingOptions) => ({ args: { lr, batchSize, ...options } }),
+  build(r) {
+    const lr = r.schedule('lr');
+    const batch = r.schedule('batchSize');
+    const unit = r.useUnit(lr.unit);
+    if (batch.unit !== unit) r.fail('batchSize.unit', batch.unit, `"${unit}" (the unit of lr); both schedules must share one unit`);
+    const baseBatch = r.number('baseBatch', { gt: 0 });
+    const rule = r.oneOf('rule', BATCH_SCALING_RULES, 'linear');
+    return {
+      spec: { baseBatch, rule, lr: specOf(lr), batchSize: specOf(batch) },
+      end: lr.end !== undefined && batch.end !== undefined ? Math.max(lr.end, batch.end) : undefined,
+      at: (t) => lr.at(t) * batchScalingFactor(rule, batch.at(t), baseBatch),
+    };
   },
-};
+});

@@ -1,25 +1,15 @@
-import { HyperscheduleError } from '../../errors.js';
-import type { ScheduleCodec } from '../codec.js';
-import { assertSchedule, checkFields, checkSpecUnit, childSpec, decodeChild, specNumber } from '../combinators/common.js';
-import type { Schedule, ScheduleSpec } from '../schedule.js';
+import { defineCombinator, specOf } from '../define.js';
+import type { Schedule } from '../schedule.js';
 
 /** How a real-valued schedule is turned into a whole batch size. */
 export type BatchRounding = 'round' | 'floor' | 'ceil';
 
-/** Every allowed {@link BatchRounding}. */
+/** Every allowed {@link BatchRounding} (internal: for validation). */
 export const BATCH_ROUNDINGS: readonly BatchRounding[] = ['round', 'floor', 'ceil'];
 
-/**
- * Options of {@link batchSizeSchedule}.
- *
- * @example
- * ```ts
- * import type { BatchSizeOptions } from 'hyperschedule';
- * const o: BatchSizeOptions = { min: 32, max: 4096, round: 'floor', multipleOf: 8 };
- * ```
- */
+/** Options of {@link batchSizeSchedule}. */
 export interface BatchSizeOptions {
-  /** Smallest batch size (integer >= 1, default 1). */
+  /** Smallest batch size (integer >= 1, default `multipleOf`). */
   readonly min?: number;
   /** Largest batch size (integer >= min): the memory or dataset bound. Required. */
   readonly max: number;
@@ -27,13 +17,6 @@ export interface BatchSizeOptions {
   readonly round?: BatchRounding;
   /** Batch sizes are multiples of this (default 1); `min` and `max` must be multiples too. */
   readonly multipleOf?: number;
-}
-
-function wholeNumber(field: string, value: unknown, lower: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < lower) {
-    throw new HyperscheduleError(field, value, `an integer >= ${lower}`);
-  }
-  return value;
 }
 
 /**
@@ -48,56 +31,30 @@ function wholeNumber(field: string, value: unknown, lower: number): number {
  * [b.at(0), b.at(1.5), b.at(10)]; // [32, 91, 256]
  * ```
  */
-export function batchSizeSchedule(schedule: Schedule, options: BatchSizeOptions): Schedule {
-  const child = assertSchedule(schedule, 'batchSizeSchedule.schedule');
-  if (typeof options !== 'object' || options === null) {
-    throw new HyperscheduleError('batchSizeSchedule.options', options, 'an object { max, min?, round?, multipleOf? }');
-  }
-  const multipleOf = wholeNumber('batchSizeSchedule.multipleOf', options.multipleOf ?? 1, 1);
-  const min = wholeNumber('batchSizeSchedule.min', options.min ?? multipleOf, 1);
-  const max = wholeNumber('batchSizeSchedule.max', options.max, min);
-  if (min % multipleOf !== 0) throw new HyperscheduleError('batchSizeSchedule.min', min, `a multiple of multipleOf (${multipleOf})`);
-  if (max % multipleOf !== 0) throw new HyperscheduleError('batchSizeSchedule.max', max, `a multiple of multipleOf (${multipleOf})`);
-  const round = options.round ?? 'round';
-  if (!BATCH_ROUNDINGS.includes(round)) throw new HyperscheduleError('batchSizeSchedule.round', round, '"round", "floor" or "ceil"');
-  const toInt = round === 'floor' ? Math.floor : round === 'ceil' ? Math.ceil : Math.round;
-  const unit = child.unit;
-  return Object.freeze({
-    type: 'batchSize',
-    unit,
-    at(t: number): number {
-      const raw = child.at(t);
-      if (!Number.isFinite(raw)) return raw === Number.POSITIVE_INFINITY ? max : min;
-      const b = toInt(raw / multipleOf) * multipleOf;
-      return b < min ? min : b > max ? max : b;
-    },
-    toJSON: (): ScheduleSpec => ({ type: 'batchSize', unit, min, max, round, multipleOf, schedule: childSpec(child) }),
-  });
-}
-
-/**
- * Rebuilds a {@link batchSizeSchedule} from `{ type: 'batchSize', schedule, max, min?, round?, multipleOf? }`.
- *
- * @example
- * ```ts
- * import { batchSizeCodec } from 'hyperschedule';
- * batchSizeCodec.type; // 'batchSize'
- * ```
- */
-export const batchSizeCodec: ScheduleCodec = {
+export const batchSizeSchedule = defineCombinator({
   type: 'batchSize',
-  decode(spec, ctx) {
-    checkFields(spec, ['schedule', 'min', 'max', 'round', 'multipleOf']);
-    const child = decodeChild(spec, 'schedule', ctx.fromJSON);
-    checkSpecUnit(spec, child.unit);
-    const min = specNumber(spec, 'min');
-    const multipleOf = specNumber(spec, 'multipleOf');
-    const round = spec.round === undefined || spec.round === null ? undefined : spec.round;
-    return batchSizeSchedule(child, {
-      max: specNumber(spec, 'max') as number,
-      ...(min !== undefined ? { min } : {}),
-      ...(multipleOf !== undefined ? { multipleOf } : {}),
-      ...(round !== undefined ? { round: round as BatchRounding } : {}),
-    });
+  name: 'batchSizeSchedule',
+  fields: ['schedule', 'min', 'max', 'round', 'multipleOf'],
+  params: (schedule: Schedule, options: BatchSizeOptions) => ({ args: { schedule, ...options } }),
+  build(r) {
+    const child = r.schedule('schedule');
+    r.useUnit(child.unit);
+    const multipleOf = r.number('multipleOf', { integer: true, ge: 1 }, 1);
+    const min = r.number('min', { integer: true, ge: 1 }, multipleOf);
+    const max = r.number('max', { integer: true, ge: min });
+    if (min % multipleOf !== 0) r.fail('min', min, `a multiple of multipleOf (${multipleOf})`);
+    if (max % multipleOf !== 0) r.fail('max', max, `a multiple of multipleOf (${multipleOf})`);
+    const round = r.oneOf('round', BATCH_ROUNDINGS, 'round');
+    const toInt = round === 'floor' ? Math.floor : round === 'ceil' ? Math.ceil : Math.round;
+    return {
+      spec: { min, max, round, multipleOf, schedule: specOf(child) },
+      end: child.end,
+      at: (t) => {
+        const raw = child.at(t);
+        if (!Number.isFinite(raw)) return raw === Number.POSITIVE_INFINITY ? max : min;
+        const b = toInt(raw / multipleOf) * multipleOf;
+        return b < min ? min : b > max ? max : b;
+      },
+    };
   },
-};
+});

@@ -1,9 +1,19 @@
+import { checkNumber, checkOneOf, inRange } from '../../check.js';
 import { HyperscheduleError } from '../../errors.js';
-import type { ScheduleCodec } from '../codec.js';
-import { assertSchedule, checkFields, checkSpecUnit, childSpec, decodeChild, specNumber } from '../combinators/common.js';
-import type { Schedule, ScheduleSpec } from '../schedule.js';
-import { batchSizeSchedule, type BatchRounding } from './batch-size.js';
+import { checkSchedule, defineCombinator, specOf } from '../define.js';
+import type { Schedule } from '../schedule.js';
+import { BATCH_ROUNDINGS, batchSizeSchedule, type BatchRounding } from './batch-size.js';
 import { scaleLrForBatch } from './batch-lr-scaling.js';
+
+/** Options of {@link batchForDecay}. */
+export interface BatchForDecayOptions {
+  /** The batch size the learning rate was tuned for (integer >= 1). */
+  readonly baseBatch: number;
+  /** The LR whose ratio to `lr.at(t)` sets the batch (> 0, default `lr.at(0)`). */
+  readonly referenceLr?: number;
+  /** Cap on the batch size (>= baseBatch, default `Number.MAX_SAFE_INTEGER`). */
+  readonly maxBatch?: number;
+}
 
 /**
  * The batch size that replaces a learning-rate decay: `baseBatch * referenceLr / lr.at(t)`
@@ -12,71 +22,33 @@ import { scaleLrForBatch } from './batch-lr-scaling.js';
  *
  * @example
  * ```ts
- * import { batchForDecay, multiStepDecay } from 'hyperschedule';
  * const b = batchForDecay(multiStepDecay({ init: 0.1, milestones: [60, 120], gamma: 0.2, unit: 'epoch' }), { baseBatch: 128 });
  * b.at(130); // 3200 (approx.: 128 * 25)
  * ```
  */
-export function batchForDecay(lr: Schedule, options: { baseBatch: number; referenceLr?: number; maxBatch?: number }): Schedule {
-  const child = assertSchedule(lr, 'batchForDecay.lr');
-  const baseBatch = options?.baseBatch;
-  if (typeof baseBatch !== 'number' || !Number.isInteger(baseBatch) || baseBatch < 1) {
-    throw new HyperscheduleError('batchForDecay.baseBatch', baseBatch, 'an integer >= 1');
-  }
-  const referenceLr = options.referenceLr ?? child.at(0);
-  if (typeof referenceLr !== 'number' || !Number.isFinite(referenceLr) || referenceLr <= 0) {
-    throw new HyperscheduleError('batchForDecay.referenceLr', referenceLr, 'a finite number > 0 (defaults to lr.at(0), which must then be > 0)');
-  }
-  const maxBatch = options.maxBatch ?? Number.MAX_SAFE_INTEGER;
-  if (typeof maxBatch !== 'number' || !Number.isFinite(maxBatch) || maxBatch < baseBatch) {
-    throw new HyperscheduleError('batchForDecay.maxBatch', maxBatch, `a finite number >= baseBatch (${baseBatch})`);
-  }
-  const unit = child.unit;
-  return Object.freeze({
-    type: 'batchForDecay',
-    unit,
-    at(t: number): number {
-      const eps = child.at(t);
-      return eps > 0 ? Math.min(maxBatch, (baseBatch * referenceLr) / eps) : maxBatch;
-    },
-    toJSON: (): ScheduleSpec => ({ type: 'batchForDecay', unit, baseBatch, referenceLr, maxBatch, lr: childSpec(child) }),
-  });
-}
-
-/**
- * Rebuilds a {@link batchForDecay} from `{ type: 'batchForDecay', lr, baseBatch, referenceLr? }`.
- *
- * @example
- * ```ts
- * import { batchForDecayCodec } from 'hyperschedule';
- * batchForDecayCodec.type; // 'batchForDecay'
- * ```
- */
-export const batchForDecayCodec: ScheduleCodec = {
+export const batchForDecay = defineCombinator({
   type: 'batchForDecay',
-  decode(spec, ctx) {
-    checkFields(spec, ['lr', 'baseBatch', 'referenceLr', 'maxBatch']);
-    const lr = decodeChild(spec, 'lr', ctx.fromJSON);
-    checkSpecUnit(spec, lr.unit);
-    const referenceLr = specNumber(spec, 'referenceLr');
-    const maxBatch = specNumber(spec, 'maxBatch');
-    return batchForDecay(lr, {
-      baseBatch: specNumber(spec, 'baseBatch') as number,
-      ...(referenceLr !== undefined ? { referenceLr } : {}),
-      ...(maxBatch !== undefined ? { maxBatch } : {}),
-    });
+  fields: ['lr', 'baseBatch', 'referenceLr', 'maxBatch'],
+  params: (lr: Schedule, options: BatchForDecayOptions) => ({ args: { lr, ...options } }),
+  build(r) {
+    const lr = r.schedule('lr');
+    r.useUnit(lr.unit);
+    const baseBatch = r.number('baseBatch', { integer: true, ge: 1 });
+    const referenceLr = r.optionalNumber('referenceLr', { gt: 0 }) ?? lr.at(0);
+    if (!inRange(referenceLr, { gt: 0 })) r.fail('referenceLr', referenceLr, 'a finite number > 0 (defaults to lr.at(0), which must then be > 0)');
+    const maxBatch = r.number('maxBatch', { ge: baseBatch }, Number.MAX_SAFE_INTEGER);
+    return {
+      spec: { baseBatch, referenceLr, maxBatch, lr: specOf(lr) },
+      end: lr.end,
+      at: (t) => {
+        const eps = lr.at(t);
+        return eps > 0 ? Math.min(maxBatch, (baseBatch * referenceLr) / eps) : maxBatch;
+      },
+    };
   },
-};
+});
 
-/**
- * Options of {@link increaseBatchInsteadOfDecay}.
- *
- * @example
- * ```ts
- * import type { IncreaseBatchOptions } from 'hyperschedule';
- * const o: IncreaseBatchOptions = { baseBatch: 128, datasetSize: 50000, momentum: 0.9 };
- * ```
- */
+/** Options of {@link increaseBatchInsteadOfDecay}. */
 export interface IncreaseBatchOptions {
   /** The batch size the original LR schedule was tuned for (integer >= 1). */
   readonly baseBatch: number;
@@ -130,39 +102,34 @@ export interface IncreaseBatchResult {
  * ```
  */
 export function increaseBatchInsteadOfDecay(lrSchedule: Schedule, options: IncreaseBatchOptions): IncreaseBatchResult {
-  const lr = assertSchedule(lrSchedule, 'increaseBatchInsteadOfDecay.lrSchedule');
+  const name = 'increaseBatchInsteadOfDecay';
+  const lr = checkSchedule(lrSchedule, `${name}.lrSchedule`);
   if (lr.unit === 'step') {
     throw new HyperscheduleError(
-      'increaseBatchInsteadOfDecay.lrSchedule.unit',
+      `${name}.lrSchedule.unit`,
       lr.unit,
       '"epoch", "sample" or "progress" (steps per epoch change with the batch size, so a step-based schedule would be stretched)',
     );
   }
   if (typeof options !== 'object' || options === null) {
-    throw new HyperscheduleError('increaseBatchInsteadOfDecay.options', options, 'an object { baseBatch, maxBatch? | datasetSize?, ... }');
+    throw new HyperscheduleError(`${name}.options`, options, 'an object { baseBatch, maxBatch? | datasetSize?, ... }');
   }
-  const { baseBatch, datasetSize, momentum = 0 } = options;
-  if (datasetSize !== undefined && (typeof datasetSize !== 'number' || !Number.isInteger(datasetSize) || datasetSize < 1)) {
-    throw new HyperscheduleError('increaseBatchInsteadOfDecay.datasetSize', datasetSize, 'an integer >= 1');
-  }
-  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) {
-    throw new HyperscheduleError('increaseBatchInsteadOfDecay.momentum', momentum, 'a number in [0, 1)');
-  }
+  const optional = <T>(read: (value: unknown, field: string) => T, key: keyof IncreaseBatchOptions): T | undefined =>
+    options[key] === undefined ? undefined : read(options[key], `${name}.${key}`);
+  const datasetSize = optional(checkNumber({ integer: true, ge: 1 }), 'datasetSize');
+  const momentum = optional(checkNumber({ ge: 0, lt: 1 }), 'momentum') ?? 0;
   const maxBatch = options.maxBatch ?? (datasetSize !== undefined ? Math.floor(datasetSize / 10) : undefined);
   if (maxBatch === undefined) {
-    throw new HyperscheduleError('increaseBatchInsteadOfDecay.maxBatch', maxBatch, 'an integer >= baseBatch (or give datasetSize: the default is datasetSize / 10)');
+    throw new HyperscheduleError(`${name}.maxBatch`, maxBatch, 'an integer >= baseBatch (or give datasetSize: the default is datasetSize / 10)');
   }
-  if (typeof baseBatch !== 'number' || !Number.isInteger(baseBatch) || baseBatch < 1) {
-    throw new HyperscheduleError('increaseBatchInsteadOfDecay.baseBatch', baseBatch, 'an integer >= 1');
-  }
-  if (!Number.isInteger(maxBatch) || maxBatch < baseBatch) {
-    throw new HyperscheduleError('increaseBatchInsteadOfDecay.maxBatch', maxBatch, `an integer >= baseBatch (${baseBatch})`);
-  }
+  const baseBatch = checkNumber({ integer: true, ge: 1 })(options.baseBatch, `${name}.baseBatch`);
+  checkNumber({ integer: true, ge: baseBatch })(maxBatch, `${name}.maxBatch`);
+  const round = optional(checkOneOf(BATCH_ROUNDINGS), 'round');
   const growth = batchForDecay(lr, { baseBatch, ...(options.referenceLr !== undefined ? { referenceLr: options.referenceLr } : {}) });
   const batchSize = batchSizeSchedule(growth, {
     max: maxBatch,
     min: options.multipleOf ?? 1,
-    ...(options.round ? { round: options.round } : {}),
+    ...(round ? { round } : {}),
     ...(options.multipleOf !== undefined ? { multipleOf: options.multipleOf } : {}),
   });
   const scaledLr = scaleLrForBatch(lr, batchSize, { baseBatch, rule: 'linear' });

@@ -1,19 +1,11 @@
-import { HyperscheduleError } from '../../errors.js';
-import type { ScheduleCodec } from '../codec.js';
-import type { Schedule, ScheduleSpec } from '../schedule.js';
-import { checkFields, childSpec, assertSchedule, checkSpecUnit, decodeChild, finite, specNumber } from './common.js';
+import { defineCombinator, specOf } from '../define.js';
+import type { Schedule } from '../schedule.js';
 
-/**
- * Bounds of {@link clamp}; give at least one.
- *
- * @example
- * ```ts
- * import type { ClampOptions } from 'hyperschedule';
- * const o: ClampOptions = { min: 1e-5 };
- * ```
- */
+/** Bounds of {@link clamp}; give at least one. */
 export interface ClampOptions {
+  /** Lowest value (optax/`Math.max` floor). */
   readonly min?: number;
+  /** Highest value. */
   readonly max?: number;
 }
 
@@ -27,53 +19,26 @@ export interface ClampOptions {
  * lr.at(10); // 0.2
  * ```
  */
-export function clamp(schedule: Schedule, bounds: ClampOptions): Schedule {
-  const child = assertSchedule(schedule, 'clamp.schedule');
-  if (typeof bounds !== 'object' || bounds === null || (bounds.min === undefined && bounds.max === undefined)) {
-    throw new HyperscheduleError('clamp.bounds', bounds, 'an object with min and/or max');
-  }
-  const min = bounds.min === undefined ? undefined : finite(bounds.min, 'clamp.min');
-  const max = bounds.max === undefined ? undefined : finite(bounds.max, 'clamp.max');
-  if (min !== undefined && max !== undefined && min > max) {
-    throw new HyperscheduleError('clamp.max', max, `a number >= clamp.min = ${min}`);
-  }
-  const lo = min ?? -Infinity;
-  const hi = max ?? Infinity;
-  const unit = child.unit;
-  return Object.freeze({
-    type: 'clamp',
-    unit,
-    at(t: number): number {
-      const v = child.at(t);
-      return v < lo ? lo : v > hi ? hi : v;
-    },
-    toJSON: (): ScheduleSpec => ({
-      type: 'clamp',
-      unit,
-      ...(min !== undefined ? { min } : {}),
-      ...(max !== undefined ? { max } : {}),
-      schedule: childSpec(child),
-    }),
-  });
-}
-
-/**
- * Rebuilds a {@link clamp} from `{ type: 'clamp', schedule, min?, max? }`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'clamp', max: 1, schedule: { type: 'constant', value: 3 } }).at(0); // 1
- * ```
- */
-export const clampCodec: ScheduleCodec = {
+export const clamp = defineCombinator({
   type: 'clamp',
-  decode(spec, ctx) {
-    checkFields(spec, ['schedule', 'min', 'max']);
-    const child = decodeChild(spec, 'schedule', ctx.fromJSON);
-    checkSpecUnit(spec, child.unit);
-    const min = specNumber(spec, 'min');
-    const max = specNumber(spec, 'max');
-    return clamp(child, { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) });
+  fields: ['schedule', 'min', 'max'],
+  params: (schedule: Schedule, bounds: ClampOptions) => ({ args: { schedule, ...bounds } }),
+  build(r) {
+    const child = r.schedule('schedule');
+    r.useUnit(child.unit);
+    const min = r.optionalNumber('min');
+    const max = r.optionalNumber('max');
+    if (min === undefined && max === undefined) r.fail('bounds', {}, 'an object with min and/or max');
+    if (min !== undefined && max !== undefined && min > max) r.fail('max', max, `a number >= clamp.min = ${min}`);
+    const lo = min ?? -Infinity;
+    const hi = max ?? Infinity;
+    return {
+      spec: { min, max, schedule: specOf(child) },
+      end: child.end,
+      at: (t) => {
+        const v = child.at(t);
+        return v < lo ? lo : v > hi ? hi : v;
+      },
+    };
   },
-};
+});

@@ -1,10 +1,10 @@
-import type { ScheduleCodec } from '../codec.js';
-import type { Schedule, ScheduleSpec } from '../schedule.js';
-import { checkFields, childSpec, checkSpecUnit, decodeChildren, sharedUnit } from './common.js';
+import { defineCombinator, specOf } from '../define.js';
+import type { Schedule } from '../schedule.js';
 
 /**
- * The pointwise product of schedules, e.g. a base LR times factor schedules (PyTorch
- * `ChainedScheduler`, whose children each multiply the LR by their factor).
+ * The pointwise product of schedules, `at(t) = s_1.at(t) * ... * s_n.at(t)`, e.g. a base LR
+ * times factor schedules (PyTorch `ChainedScheduler`, whose children each multiply the LR by their
+ * factor).
  *
  * @example
  * ```ts
@@ -13,38 +13,23 @@ import { checkFields, childSpec, checkSpecUnit, decodeChildren, sharedUnit } fro
  * lr.at(50); // 0.05
  * ```
  */
-export function product(schedules: readonly Schedule[]): Schedule {
-  const { children, unit } = sharedUnit(schedules, 'product');
-  const n = children.length;
-  return Object.freeze({
-    type: 'product',
-    unit,
-    at(t: number): number {
-      let value = 1;
-      for (let i = 0; i < n; i++) value *= children[i]!.at(t);
-      return value;
-    },
-    toJSON(): ScheduleSpec {
-      return { type: 'product', unit, schedules: children.map(childSpec) };
-    },
-  });
-}
-
-/**
- * Rebuilds a {@link product} from `{ type: 'product', schedules: [...] }`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'product', schedules: [{ type: 'constant', value: 2 }, { type: 'constant', value: 3 }] }).at(0); // 6
- * ```
- */
-export const productCodec: ScheduleCodec = {
+export const product = defineCombinator({
   type: 'product',
-  decode(spec, ctx) {
-    checkFields(spec, ['schedules']);
-    const result = product(decodeChildren(spec, 'schedules', ctx.fromJSON));
-    checkSpecUnit(spec, result.unit);
-    return result;
+  fields: ['schedules'],
+  params: (schedules: readonly Schedule[]) => ({ args: { schedules } }),
+  build(r) {
+    const children = r.schedules('schedules');
+    r.useUnit(children[0]!.unit);
+    const n = children.length;
+    const ends = children.map((c) => c.end);
+    return {
+      spec: { schedules: children.map(specOf) },
+      end: ends.every((e) => e !== undefined) ? Math.max(...(ends as number[])) : undefined,
+      at: (t) => {
+        let value = 1;
+        for (let i = 0; i < n; i++) value *= children[i]!.at(t);
+        return value;
+      },
+    };
   },
-};
+});

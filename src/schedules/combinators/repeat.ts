@@ -1,7 +1,7 @@
-import type { ScheduleCodec } from '../codec.js';
+import { defineCombinator, specOf, type ResolveOptions } from '../define.js';
 import type { Duration } from '../duration.js';
-import type { Schedule, ScheduleSpec } from '../schedule.js';
-import { GRID_SNAP, checkFields, childSpec, assertSchedule, checkSpecUnit, decodeChild, positiveDuration, specDuration, type ResolveOptions } from './common.js';
+import type { Schedule } from '../schedule.js';
+import { GRID_SNAP } from './grid.js';
 
 /**
  * Repeats the first `period` of a schedule forever: `at(t) = schedule.at(t mod period)`
@@ -15,39 +15,25 @@ import { GRID_SNAP, checkFields, childSpec, assertSchedule, checkSpecUnit, decod
  * lr.at(20); // 1
  * ```
  */
-export function repeat(schedule: Schedule, period: Duration, resolve?: ResolveOptions): Schedule {
-  const child = assertSchedule(schedule, 'repeat.schedule');
-  const unit = child.unit;
-  const p = positiveDuration(period, unit, resolve, 'repeat.period');
-  const snapAt = p * (1 - GRID_SNAP);
-  return Object.freeze({
-    type: 'repeat',
-    unit,
-    at(t: number): number {
-      // `%` is exact in IEEE arithmetic (unlike t - floor(t/p)*p); a remainder a hair below p
-      // (t = k*p rounded down) is the restart. Negative and NaN time count as 0.
-      const r = t > 0 ? t % p : 0;
-      return child.at(r > snapAt ? 0 : r);
-    },
-    toJSON: (): ScheduleSpec => ({ type: 'repeat', unit, period: p, schedule: childSpec(child) }),
-  });
-}
-
-/**
- * Rebuilds a {@link repeat} from `{ type: 'repeat', schedule, period }`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'repeat', period: 4, schedule: { type: 'constant', value: 1 } }).at(9); // 1
- * ```
- */
-export const repeatCodec: ScheduleCodec = {
+export const repeat = defineCombinator({
   type: 'repeat',
-  decode(spec, ctx) {
-    checkFields(spec, ['schedule', 'period']);
-    const child = decodeChild(spec, 'schedule', ctx.fromJSON);
-    checkSpecUnit(spec, child.unit);
-    return repeat(child, specDuration(spec, 'period'), ctx.run ? { run: ctx.run } : undefined);
+  fields: ['schedule', 'period'],
+  params: (schedule: Schedule, period: Duration, resolve?: ResolveOptions) => ({ args: { schedule, period }, run: resolve?.run }),
+  build(r) {
+    const child = r.schedule('schedule');
+    r.useUnit(child.unit);
+    const p = r.duration('period', true);
+    const snapAt = p * (1 - GRID_SNAP);
+    return {
+      spec: { period: p, schedule: specOf(child) },
+      // Only a child that never changes makes a repeat that never changes.
+      end: child.end === 0 ? 0 : undefined,
+      at: (t) => {
+        // `%` is exact in IEEE arithmetic (unlike t - floor(t/p)*p); a remainder a hair below p
+        // (t = k*p rounded down) is the restart. Negative and NaN time count as 0.
+        const rem = t > 0 ? t % p : 0;
+        return child.at(rem > snapAt ? 0 : rem);
+      },
+    };
   },
-};
+});

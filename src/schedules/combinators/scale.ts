@@ -1,7 +1,5 @@
-import { HyperscheduleError } from '../../errors.js';
-import type { ScheduleCodec } from '../codec.js';
-import type { Schedule, ScheduleSpec } from '../schedule.js';
-import { checkFields, childSpec, assertSchedule, checkSpecUnit, decodeChild, finite } from './common.js';
+import { defineCombinator, specOf } from '../define.js';
+import type { Schedule } from '../schedule.js';
 
 /**
  * Multiplies a schedule by a constant factor: `at(t) = factor * schedule.at(t)`.
@@ -12,34 +10,14 @@ import { checkFields, childSpec, assertSchedule, checkSpecUnit, decodeChild, fin
  * scale(constant({ value: 0.1 }), 0.5).at(0); // 0.05
  * ```
  */
-export function scale(schedule: Schedule, factor: number): Schedule {
-  const child = assertSchedule(schedule, 'scale.schedule');
-  const k = finite(factor, 'scale.factor');
-  const unit = child.unit;
-  return Object.freeze({
-    type: 'scale',
-    unit,
-    at: (t: number): number => k * child.at(t),
-    toJSON: (): ScheduleSpec => ({ type: 'scale', unit, factor: k, schedule: childSpec(child) }),
-  });
-}
-
-/**
- * Rebuilds a {@link scale} from `{ type: 'scale', schedule, factor }`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'scale', factor: 2, schedule: { type: 'constant', value: 3 } }).at(0); // 6
- * ```
- */
-export const scaleCodec: ScheduleCodec = {
+export const scale = defineCombinator({
   type: 'scale',
-  decode(spec, ctx) {
-    checkFields(spec, ['schedule', 'factor']);
-    const child = decodeChild(spec, 'schedule', ctx.fromJSON);
-    checkSpecUnit(spec, child.unit);
-    if (typeof spec.factor !== 'number') throw new HyperscheduleError('scale.factor', spec.factor, 'a finite number');
-    return scale(child, spec.factor);
+  fields: ['schedule', 'factor'],
+  params: (schedule: Schedule, factor: number) => ({ args: { schedule, factor } }),
+  build(r) {
+    const child = r.schedule('schedule');
+    r.useUnit(child.unit);
+    const factor = r.number('factor');
+    return { spec: { schedule: specOf(child), factor }, end: child.end, at: (t) => factor * child.at(t) };
   },
-};
+});

@@ -1,11 +1,10 @@
-import type { ScheduleCodec } from '../codec.js';
-import { resolveDuration, type Duration } from '../duration.js';
-import type { Schedule, ScheduleSpec } from '../schedule.js';
-import { checkFields, childSpec, assertSchedule, checkSpecUnit, decodeChild, specDuration, type ResolveOptions } from './common.js';
+import { defineCombinator, specOf, type ResolveOptions } from '../define.js';
+import type { Duration } from '../duration.js';
+import type { Schedule } from '../schedule.js';
 
 /**
  * Delays a schedule by `offset`: `at(t) = schedule.at(max(0, t - offset))`, so it holds its
- * initial value for the first `offset` units.
+ * initial value for the first `offset` units (optax `transition_begin`).
  *
  * @example
  * ```ts
@@ -15,33 +14,18 @@ import { checkFields, childSpec, assertSchedule, checkSpecUnit, decodeChild, spe
  * lr.at(10); // 0.5
  * ```
  */
-export function shift(schedule: Schedule, offset: Duration, resolve?: ResolveOptions): Schedule {
-  const child = assertSchedule(schedule, 'shift.schedule');
-  const unit = child.unit;
-  const by = resolveDuration(offset, unit, resolve?.run, 'shift.offset');
-  return Object.freeze({
-    type: 'shift',
-    unit,
-    at: (t: number): number => child.at(t > by ? t - by : 0),
-    toJSON: (): ScheduleSpec => ({ type: 'shift', unit, offset: by, schedule: childSpec(child) }),
-  });
-}
-
-/**
- * Rebuilds a {@link shift} from `{ type: 'shift', schedule, offset }`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'shift', offset: '2ep', schedule: { type: 'constant', value: 1 } }, { run: { stepsPerEpoch: 10 } }).at(0); // 1
- * ```
- */
-export const shiftCodec: ScheduleCodec = {
+export const shift = defineCombinator({
   type: 'shift',
-  decode(spec, ctx) {
-    checkFields(spec, ['schedule', 'offset']);
-    const child = decodeChild(spec, 'schedule', ctx.fromJSON);
-    checkSpecUnit(spec, child.unit);
-    return shift(child, specDuration(spec, 'offset'), ctx.run ? { run: ctx.run } : undefined);
+  fields: ['schedule', 'offset'],
+  params: (schedule: Schedule, offset: Duration, resolve?: ResolveOptions) => ({ args: { schedule, offset }, run: resolve?.run }),
+  build(r) {
+    const child = r.schedule('schedule');
+    r.useUnit(child.unit);
+    const by = r.duration('offset', false);
+    return {
+      spec: { offset: by, schedule: specOf(child) },
+      end: child.end === undefined ? undefined : by + child.end,
+      at: (t) => child.at(t > by ? t - by : 0),
+    };
   },
-};
+});

@@ -1,28 +1,28 @@
-import { HyperscheduleError } from '../../errors.js';
-import type { ScheduleCodec } from '../codec.js';
-import { resolveDuration, type Duration } from '../duration.js';
-import type { Schedule, ScheduleSpec } from '../schedule.js';
-import { checkFields, childSpec, assertSchedule, checkSpecUnit, decodeChild, finite, specDuration, specNumber, type ResolveOptions } from './common.js';
+import { defineCombinator, specOf, type ResolveOptions } from '../define.js';
+import type { Duration } from '../duration.js';
+import type { Schedule } from '../schedule.js';
 
 /** How a warmup ramps from `from` to the peak. */
 export type WarmupShape = 'linear' | 'cosine' | 'exponential';
 
-/** Every allowed {@link WarmupShape}. */
+/** Every allowed {@link WarmupShape} (internal: for validation). */
 export const WARMUP_SHAPES: readonly WarmupShape[] = ['linear', 'cosine', 'exponential'];
 
 /**
- * Options of {@link warmup}.
- *
- * @example
- * ```ts
- * import type { WarmupOptions } from 'hyperschedule';
- * const o: WarmupOptions = { duration: '6ep', from: 0, shape: 'cosine' };
- * ```
+ * `from` when none is given, as a fraction of the peak: small enough to be a warmup from
+ * (almost) nothing, and still > 0 for a positive peak, so the default ramp stays inside the
+ * `'positive'` domain of a learning rate (a ramp from 0 would leave it at t = 0).
  */
+const DEFAULT_FROM = 0.01;
+
+/** Options of {@link warmup}. */
 export interface WarmupOptions {
-  /** Length of the ramp, in the child's unit or as a time string. 0 means no warmup. */
+  /** Length of the ramp, in the child's unit or as a time string; 0 means no warmup (optax `warmup_steps`, PyTorch `total_iters`). */
   readonly duration: Duration;
-  /** Value at t = 0 (default 0). Must be > 0 for an exponential ramp. */
+  /**
+   * Value at t = 0 (optax `init_value`; PyTorch `LinearLR` `start_factor * base`). Default: 1% of
+   * the peak (`0.01 * peak`), which is > 0 whenever the peak is. Must be > 0 for an exponential ramp.
+   */
   readonly from?: number;
   /** Ramp shape (default `'linear'`). */
   readonly shape?: WarmupShape;
@@ -36,96 +36,57 @@ export interface WarmupOptions {
 
 /**
  * Puts a warmup ramp in front of any schedule: from `from` at t = 0 up to the child's peak at
- * t = `duration`, then the child in local time `t - duration`, so the warmup ends exactly at the
- * child's value at its time 0 (optax `warmup_*`, PyTorch `SequentialLR([LinearLR, …])`).
- * With `overlap: true` the child runs in global time (timm-style) and the ramp ends at
- * `schedule.at(duration)`.
+ * t = `duration` (linear: `from + (peak - from) * t / duration`; cosine: a half cosine;
+ * exponential: `from * (peak / from)^(t / duration)`), then the child in local time
+ * `t - duration`, so the warmup ends exactly at the child's value at its time 0 (optax
+ * `warmup_*`, PyTorch `SequentialLR([LinearLR, …])`). With `overlap: true` the child runs in
+ * global time (timm-style) and the ramp ends at `schedule.at(duration)`. `from` defaults to 1% of
+ * the peak.
  *
  * @example
  * ```ts
  * import { constant, warmup } from 'hyperschedule';
  * const lr = warmup(constant({ value: 0.1 }), { duration: 10 });
- * lr.at(0);  // 0
- * lr.at(5);  // 0.05
+ * lr.at(0);  // 0.001 (1% of the peak)
  * lr.at(10); // 0.1
+ * warmup(constant({ value: 0.1 }), { duration: 10, from: 0 }).at(5); // 0.05
  * ```
  */
-export function warmup(schedule: Schedule, options: WarmupOptions, resolve?: ResolveOptions): Schedule {
-  const child = assertSchedule(schedule, 'warmup.schedule');
-  if (typeof options !== 'object' || options === null) {
-    throw new HyperscheduleError('warmup.options', options, 'an object { duration, from?, shape?, overlap? }');
-  }
-  const unit = child.unit;
-  const duration = resolveDuration(options.duration, unit, resolve?.run, 'warmup.duration');
-  const from = finite(options.from ?? 0, 'warmup.from');
-  const shape = options.shape ?? 'linear';
-  if (!WARMUP_SHAPES.includes(shape)) throw new HyperscheduleError('warmup.shape', shape, `one of ${WARMUP_SHAPES.join(', ')}`);
-  const overlap = options.overlap ?? false;
-  if (typeof overlap !== 'boolean') throw new HyperscheduleError('warmup.overlap', overlap, 'true or false');
-
-  const peak = overlap ? child.at(duration) : child.at(0);
-  if (!Number.isFinite(peak)) {
-    throw new HyperscheduleError('warmup.schedule', peak, `a finite value at the warmup end (t = ${overlap ? duration : 0})`);
-  }
-  if (shape === 'exponential') {
-    if (!(from > 0)) throw new HyperscheduleError('warmup.from', from, 'a number > 0 for an exponential warmup');
-    if (!(peak > 0)) {
-      throw new HyperscheduleError('warmup.schedule', peak, 'a child whose value at the warmup end is > 0 for an exponential warmup');
-    }
-  }
-
-  const rise = peak - from;
-  const ratio = shape === 'exponential' ? peak / from : 1;
-  const offset = overlap ? 0 : duration;
-  // One closure per shape so at() does no branching on options.
-  const ramp: (t: number) => number =
-    shape === 'linear' ? (t) => from + rise * (t / duration)
-      : shape === 'cosine' ? (t) => from + rise * 0.5 * (1 - Math.cos((Math.PI * t) / duration))
-        : (t) => from * ratio ** (t / duration);
-
-  return Object.freeze({
-    type: 'warmup',
-    unit,
-    at(t: number): number {
-      if (t >= duration) return child.at(t - offset);
-      // Negative (and NaN) time counts as 0, as in every family.
-      return t > 0 ? ramp(t) : from;
-    },
-    toJSON(): ScheduleSpec {
-      return { type: 'warmup', unit, duration, from, shape, overlap, schedule: childSpec(child) };
-    },
-  });
-}
-
-/**
- * Rebuilds a {@link warmup} from `{ type: 'warmup', schedule, duration, from?, shape?, overlap? }`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'warmup', duration: 5, schedule: { type: 'constant', value: 1 } }).at(5); // 1
- * ```
- */
-export const warmupCodec: ScheduleCodec = {
+export const warmup = defineCombinator({
   type: 'warmup',
-  decode(spec, ctx) {
-    checkFields(spec, ['schedule', 'duration', 'from', 'shape', 'overlap']);
-    const child = decodeChild(spec, 'schedule', ctx.fromJSON);
-    checkSpecUnit(spec, child.unit);
-    const shape = spec.shape ?? undefined;
-    if (shape !== undefined && typeof shape !== 'string') throw new HyperscheduleError('warmup.shape', shape, `one of ${WARMUP_SHAPES.join(', ')}`);
-    const overlap = spec.overlap ?? undefined;
-    if (overlap !== undefined && typeof overlap !== 'boolean') throw new HyperscheduleError('warmup.overlap', overlap, 'true or false');
-    const from = specNumber(spec, 'from');
-    return warmup(
-      child,
-      {
-        duration: specDuration(spec, 'duration'),
-        ...(from !== undefined ? { from } : {}),
-        ...(shape !== undefined ? { shape: shape as WarmupShape } : {}),
-        ...(overlap !== undefined ? { overlap } : {}),
+  fields: ['schedule', 'duration', 'from', 'shape', 'overlap'],
+  params: (schedule: Schedule, options: WarmupOptions, resolve?: ResolveOptions) => ({ args: { schedule, ...options }, run: resolve?.run }),
+  build(r) {
+    const child = r.schedule('schedule');
+    r.useUnit(child.unit);
+    const duration = r.duration('duration', false);
+    const shape = r.oneOf('shape', WARMUP_SHAPES, 'linear');
+    const overlap = r.boolean('overlap', false);
+    const peak = overlap ? child.at(duration) : child.at(0);
+    if (!Number.isFinite(peak)) r.fail('schedule', peak, `a finite value at the warmup end (t = ${overlap ? duration : 0})`);
+    if (shape === 'exponential' && !(peak > 0)) {
+      r.fail('schedule', peak, 'a child whose value at the warmup end is > 0 for an exponential warmup');
+    }
+    const from = r.number('from', {}, DEFAULT_FROM * peak) + 0;
+    if (shape === 'exponential' && !(from > 0)) r.fail('from', from, 'a number > 0 for an exponential warmup');
+
+    const rise = peak - from;
+    const ratio = shape === 'exponential' ? peak / from : 1;
+    const offset = overlap ? 0 : duration;
+    // One closure per shape so at() does no branching on options.
+    const ramp: (t: number) => number =
+      shape === 'linear' ? (t) => from + rise * (t / duration)
+        : shape === 'cosine' ? (t) => from + rise * 0.5 * (1 - Math.cos((Math.PI * t) / duration))
+          : (t) => from * ratio ** (t / duration);
+    const childEnd = child.end;
+    return {
+      spec: { schedule: specOf(child), duration, from, shape, overlap },
+      end: childEnd === undefined ? undefined : overlap ? Math.max(duration, childEnd) : duration + childEnd,
+      at: (t) => {
+        if (t >= duration) return child.at(t - offset);
+        // Negative (and NaN) time counts as 0, as in every family.
+        return t > 0 ? ramp(t) : from;
       },
-      ctx.run ? { run: ctx.run } : undefined,
-    );
+    };
   },
-};
+});

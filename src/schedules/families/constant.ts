@@ -1,18 +1,8 @@
-import type { Schedule } from '../schedule.js';
-import { familyCodec, makeSchedule, readArgs, type FamilyOptions, type UnitArg } from './family.js';
+import { defineFamily, type UnitArg } from '../define.js';
 
-/**
- * Arguments of {@link constant}.
- *
- * @example
- * ```ts
- * import { constant, type ConstantArgs } from 'hyperschedule';
- * const args: ConstantArgs = { value: 0.1 };
- * constant(args).at(0); // 0.1
- * ```
- */
+/** Arguments of {@link constant}. */
 export interface ConstantArgs extends UnitArg {
-  /** The value at every time. */
+  /** The value at every time (optax `value`). */
   readonly value: number;
 }
 
@@ -25,19 +15,7 @@ export interface ConstantArgs extends UnitArg {
  * constant({ value: 0.1 }).at(1000); // 0.1
  * ```
  */
-export function constant(args: ConstantArgs, options?: FamilyOptions): Schedule {
-  const r = readArgs('constant', args, options);
+export const constant = defineFamily<ConstantArgs>('constant', ['value'], (r) => {
   const value = r.number('value');
-  return makeSchedule('constant', r.unit, { value }, () => value);
-}
-
-/**
- * Codec of {@link constant}: `{ type: 'constant', value }`, used by `fromJSON`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'constant', value: 0.1 }).at(0); // 0.1
- * ```
- */
-export const constantCodec = familyCodec('constant', ['value'], (args, options) => constant(args as unknown as ConstantArgs, options));
+  return { spec: { value }, end: 0, at: () => value };
+});

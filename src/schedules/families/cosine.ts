@@ -1,23 +1,13 @@
+import { defineFamily, type UnitArg } from '../define.js';
 import type { Duration } from '../duration.js';
-import type { Schedule } from '../schedule.js';
-import { familyCodec, makeSchedule, readArgs, type FamilyOptions, type UnitArg } from './family.js';
 
-/**
- * Arguments of {@link cosine}.
- *
- * @example
- * ```ts
- * import { cosine, type CosineArgs } from 'hyperschedule';
- * const args: CosineArgs = { init: 1, duration: 100, min: 0.1 };
- * cosine(args).at(100); // 0.1
- * ```
- */
+/** Arguments of {@link cosine}. */
 export interface CosineArgs extends UnitArg {
-  /** Value at t = 0. */
+  /** Value at t = 0 (optax `init_value`; PyTorch: the optimizer's initial LR). */
   readonly init: number;
   /** Length of the half cosine (> 0; PyTorch `T_max`, optax `decay_steps`). */
   readonly duration: Duration;
-  /** Value reached at `duration` (default 0; PyTorch `eta_min`, optax `alpha * init`). */
+  /** Value reached at `duration` (default 0; PyTorch `eta_min`, optax `alpha * init_value`). */
   readonly min?: number;
   /** Power applied to the cosine factor (> 0, default 1; optax `exponent`). */
   readonly exponent?: number;
@@ -44,8 +34,7 @@ export interface CosineArgs extends UnitArg {
  * cosine({ init: 1, duration: 10, periodic: true }).at(20); // 1
  * ```
  */
-export function cosine(args: CosineArgs, options?: FamilyOptions): Schedule {
-  const r = readArgs('cosine', args, options);
+export const cosine = defineFamily<CosineArgs>('cosine', ['init', 'duration', 'min', 'exponent', 'periodic', 'k'], (r) => {
   const init = r.number('init');
   const duration = r.duration('duration', true);
   const min = r.number('min', {}, 0);
@@ -57,29 +46,22 @@ export function cosine(args: CosineArgs, options?: FamilyOptions): Schedule {
   const span = init - min;
   const durationK = duration ** k;
   const plain = k === 1 && exponent === 1;
-  return makeSchedule('cosine', r.unit, { init, duration, min, exponent, periodic, k }, (t) => {
-    let x = t > 0 ? t : 0;
-    if (x > duration) {
-      // fmod is exact; reducing keeps pi * x finite (and accurate) for huge t.
-      if (!periodic) x = duration;
-      else if (x >= cycle) x %= cycle;
-    }
-    if (plain) return min + (span * (1 + Math.cos((Math.PI * x) / duration))) / 2;
-    const phase = k === 1 ? x / duration : x ** k / durationK;
-    // x^k can overflow for astronomically large t (periodic, k > 1); cos(Infinity) would be NaN.
-    const angle = Math.PI * phase;
-    const c = 0.5 * (1 + Math.cos(angle <= Number.MAX_VALUE ? angle : Number.MAX_VALUE));
-    return min + span * (exponent === 1 ? c : exponent === 2 ? c * c : c ** exponent);
-  });
-}
-
-/**
- * Codec of {@link cosine}: `{ type: 'cosine', init, duration, min, exponent, periodic, k }`, used by `fromJSON`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'cosine', init: 1, duration: 100, min: 0.1 }).at(100); // 0.1
- * ```
- */
-export const cosineCodec = familyCodec('cosine', ['init', 'duration', 'min', 'exponent', 'periodic', 'k'], (args, options) => cosine(args as unknown as CosineArgs, options));
+  return {
+    spec: { init, duration, min, exponent, periodic, k },
+    end: periodic ? undefined : duration,
+    at: (t) => {
+      let x = t > 0 ? t : 0;
+      if (x > duration) {
+        // fmod is exact; reducing keeps pi * x finite (and accurate) for huge t.
+        if (!periodic) return min;
+        if (x >= cycle) x %= cycle;
+      }
+      if (plain) return min + (span * (1 + Math.cos((Math.PI * x) / duration))) / 2;
+      const phase = k === 1 ? x / duration : x ** k / durationK;
+      // x^k can overflow for astronomically large t (periodic, k > 1); cos(Infinity) would be NaN.
+      const angle = Math.PI * phase;
+      const c = 0.5 * (1 + Math.cos(angle <= Number.MAX_VALUE ? angle : Number.MAX_VALUE));
+      return min + span * (exponent === 1 ? c : exponent === 2 ? c * c : c ** exponent);
+    },
+  };
+});

@@ -1,38 +1,12 @@
+import { defineFamily, type UnitArg } from '../define.js';
 import type { Duration } from '../duration.js';
-import type { Schedule } from '../schedule.js';
-import { familyCodec, makeSchedule, readArgs, type FamilyOptions, type UnitArg } from './family.js';
 
-/**
- * Amplitude policies of {@link cyclic} (PyTorch `CyclicLR` `mode`).
- *
- * @example
- * ```ts
- * import { CYCLIC_MODES } from 'hyperschedule';
- * CYCLIC_MODES.includes('triangular2'); // true
- * ```
- */
+/** Amplitude policies of {@link cyclic} (internal: for validation). */
 export const CYCLIC_MODES = ['triangular', 'triangular2', 'exp_range'] as const;
-/**
- * One of {@link CYCLIC_MODES}.
- *
- * @example
- * ```ts
- * import { type CyclicMode } from 'hyperschedule';
- * const mode: CyclicMode = 'exp_range';
- * ```
- */
+/** How the amplitude of {@link cyclic} changes per cycle (PyTorch `CyclicLR` `mode`). */
 export type CyclicMode = (typeof CYCLIC_MODES)[number];
 
-/**
- * Arguments of {@link cyclic}.
- *
- * @example
- * ```ts
- * import { cyclic, type CyclicArgs } from 'hyperschedule';
- * const args: CyclicArgs = { base: 0, max: 1, stepSizeUp: 10 };
- * cyclic(args).at(10); // 1
- * ```
- */
+/** Arguments of {@link cyclic}. */
 export interface CyclicArgs extends UnitArg {
   /** Value at the start of every cycle (PyTorch `base_lr`). */
   readonly base: number;
@@ -41,19 +15,20 @@ export interface CyclicArgs extends UnitArg {
    * cycle: PyTorch's cycled momentum is `cyclic({ base: maxMomentum, max: baseMomentum })`.
    */
   readonly max: number;
-  /** Time from `base` up to `max` (> 0). */
+  /** Time from `base` up to `max` (> 0; PyTorch `step_size_up`). */
   readonly stepSizeUp: Duration;
-  /** Time from `max` back down to `base` (>= 0, default `stepSizeUp`; 0 gives a sawtooth). */
+  /** Time from `max` back down to `base` (>= 0, default `stepSizeUp`; 0 gives a sawtooth; PyTorch `step_size_down`). */
   readonly stepSizeDown?: Duration;
-  /** `triangular` (constant amplitude), `triangular2` (halved every cycle), `exp_range` (times `gamma^t`). */
+  /** `triangular` (constant amplitude), `triangular2` (halved every cycle), `exp_range` (times `gamma^t`); PyTorch `mode`. */
   readonly mode?: CyclicMode;
-  /** Amplitude factor per unit of time for `exp_range`, in (0, 1] there (default 1; a growing amplitude would overflow). */
+  /** Amplitude factor per unit of time for `exp_range`, in (0, 1] there (default 1; PyTorch `gamma`). */
   readonly gamma?: number;
 }
 
 /**
  * Cyclical learning rates (Smith 2017), PyTorch `CyclicLR`'s value formula: a triangle between
- * `base` and `max` with period `stepSizeUp + stepSizeDown`, its amplitude scaled per `mode`.
+ * `base` and `max` with period `stepSizeUp + stepSizeDown`,
+ * `base + (max - base) * triangle(t) * scale(cycle, t)`, its amplitude scaled per `mode`.
  *
  * @example
  * ```ts
@@ -63,8 +38,7 @@ export interface CyclicArgs extends UnitArg {
  * cyclic({ base: 0, max: 1, stepSizeUp: 5, mode: 'triangular2' }).at(15); // 0.5
  * ```
  */
-export function cyclic(args: CyclicArgs, options?: FamilyOptions): Schedule {
-  const r = readArgs('cyclic', args, options);
+export const cyclic = defineFamily<CyclicArgs>('cyclic', ['base', 'max', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma'], (r) => {
   const base = r.number('base');
   const max = r.number('max');
   const stepSizeUp = r.duration('stepSizeUp', true);
@@ -78,28 +52,16 @@ export function cyclic(args: CyclicArgs, options?: FamilyOptions): Schedule {
   const scaleKind = mode === 'triangular' ? 0 : mode === 'triangular2' ? 1 : 2;
   // gamma^t as exp(t ln gamma): faster than a pow, equal to within ~|t ln gamma| ulps.
   const logGamma = Math.log(gamma);
-  return makeSchedule('cyclic', r.unit, { base, max, stepSizeUp, stepSizeDown, mode, gamma }, (t) => {
-    const x = t > 0 ? t : 0;
-    // Same operations, in the same order, as torch.optim.lr_scheduler.CyclicLR.get_lr.
-    const cycle = Math.floor(1 + x / total);
-    const u = 1 + x / total - cycle;
-    const factor = u <= ratio ? u / ratio : (u - 1) / (ratio - 1);
-    const scale = scaleKind === 0 ? 1 : scaleKind === 1 ? 1 / 2 ** (cycle - 1) : Math.exp(x * logGamma);
-    return base + height * factor * scale;
-  });
-}
-
-/**
- * Codec of {@link cyclic}: `{ type: 'cyclic', base, max, stepSizeUp, stepSizeDown, mode, gamma }`, used by `fromJSON`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'cyclic', base: 0, max: 1, stepSizeUp: 10 }).at(10); // 1
- * ```
- */
-export const cyclicCodec = familyCodec(
-  'cyclic',
-  ['base', 'max', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma'],
-  (args, options) => cyclic(args as unknown as CyclicArgs, options),
-);
+  return {
+    spec: { base, max, stepSizeUp, stepSizeDown, mode, gamma },
+    at: (t) => {
+      const x = t > 0 ? t : 0;
+      // Same operations, in the same order, as torch.optim.lr_scheduler.CyclicLR.get_lr.
+      const cycle = Math.floor(1 + x / total);
+      const u = 1 + x / total - cycle;
+      const factor = u <= ratio ? u / ratio : (u - 1) / (ratio - 1);
+      const scale = scaleKind === 0 ? 1 : scaleKind === 1 ? 1 / 2 ** (cycle - 1) : Math.exp(x * logGamma);
+      return base + height * factor * scale;
+    },
+  };
+});

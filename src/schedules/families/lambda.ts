@@ -1,127 +1,53 @@
 import { HyperscheduleError } from '../../errors.js';
-import type { Schedule } from '../schedule.js';
-import { familyCodec, makeSchedule, readArgs, type FamilyOptions, type UnitArg } from './family.js';
+import { defineFamily, type UnitArg } from '../define.js';
+import type { LambdaFn } from '../schedule.js';
 
-/**
- * A user function of training time, registered under a name so specs can refer to it.
- *
- * @example
- * ```ts
- * import type { LambdaFn } from 'hyperschedule';
- * const halving: LambdaFn = (t) => 0.1 / 2 ** Math.floor(t / 10);
- * ```
- */
-export type LambdaFn = (t: number) => number;
-
-const REGISTRY = new Map<string, LambdaFn>();
-
-function checkName(name: unknown, field: string): string {
-  if (typeof name !== 'string' || name.trim() === '') throw new HyperscheduleError(field, name, 'a non-empty string');
-  return name;
-}
-
-/**
- * Registers `fn` under `name` so `lambda({ name })` and `fromJSON({ type: 'lambda', name })` can
- * find it. Registering a name again replaces the function for schedules built afterwards.
- *
- * @example
- * ```ts
- * import { registerLambda, fromJSON } from 'hyperschedule';
- * registerLambda('halving', (t) => 0.1 / 2 ** Math.floor(t / 10));
- * fromJSON({ type: 'lambda', name: 'halving' }).at(25); // 0.025
- * ```
- */
-export function registerLambda(name: string, fn: LambdaFn): void {
-  checkName(name, 'registerLambda.name');
-  if (typeof fn !== 'function') throw new HyperscheduleError('registerLambda.fn', fn, 'a function (t: number) => number');
-  REGISTRY.set(name, fn);
-}
-
-/**
- * Removes a registered lambda; returns whether it was registered.
- *
- * @example
- * ```ts
- * import { registerLambda, unregisterLambda } from 'hyperschedule';
- * registerLambda('tmp', () => 1);
- * unregisterLambda('tmp'); // true
- * ```
- */
-export function unregisterLambda(name: string): boolean {
-  return REGISTRY.delete(name);
-}
-
-/**
- * Names of every registered lambda, sorted.
- *
- * @example
- * ```ts
- * import { registeredLambdas } from 'hyperschedule';
- * registeredLambdas(); // e.g. ['halving']
- * ```
- */
-export function registeredLambdas(): string[] {
-  return [...REGISTRY.keys()].sort();
-}
-
-/**
- * Arguments of {@link lambda}.
- *
- * @example
- * ```ts
- * import { lambda, type LambdaArgs } from 'hyperschedule';
- * const args: LambdaArgs = { name: 'double', fn: (t) => 2 * t };
- * lambda(args).at(3); // 6
- * ```
- */
+/** Arguments of {@link lambda}. */
 export interface LambdaArgs extends UnitArg {
-  /** Name the function is registered under; JSON stores only this name. */
+  /** The name the spec stores; `fromJSON(spec, { lambdas: { [name]: fn } })` finds the function by it. */
   readonly name: string;
-  /** The function; when given it is registered under `name` (replacing an earlier one). */
-  readonly fn?: LambdaFn;
+  /** The function of time (PyTorch `lr_lambda` times the base LR). Must be pure for the schedule to be. */
+  readonly fn: LambdaFn;
 }
 
 /**
- * A user function of time (PyTorch `LambdaLR` with the base folded in). The spec stores only
- * `name`; rebuilding it needs the function registered under that name, else an error says so.
- * The function must be pure for the schedule to be; a non-finite result throws.
+ * A user function of time, `fn(t)` (PyTorch `LambdaLR` with the base folded in). The spec stores
+ * only `name`: functions are not JSON, so rebuilding it takes the function again, passed to
+ * `fromJSON(spec, { lambdas: { [name]: fn } })`. A non-finite result throws.
  *
  * @example
  * ```ts
- * import { lambda } from 'hyperschedule';
- * const lr = lambda({ name: 'sqrt-decay', fn: (t) => 0.1 / Math.sqrt(1 + t) });
+ * import { fromJSON, lambda } from 'hyperschedule';
+ * const decay = (t: number) => 0.1 / Math.sqrt(1 + t);
+ * const lr = lambda({ name: 'sqrt-decay', fn: decay });
  * lr.at(3); // 0.05
  * lr.toJSON(); // { type: 'lambda', unit: 'step', name: 'sqrt-decay' }
+ * fromJSON(lr.toJSON(), { lambdas: { 'sqrt-decay': decay } }).at(3); // 0.05
  * ```
  */
-export function lambda(args: LambdaArgs, options?: FamilyOptions): Schedule {
-  const r = readArgs('lambda', args, options);
-  const name = checkName(r.raw('name'), 'lambda.name');
-  const given = r.raw('fn');
-  if (given !== undefined) registerLambda(name, given as LambdaFn);
-  const fn = REGISTRY.get(name);
-  if (!fn) {
-    const known = registeredLambdas();
-    throw new HyperscheduleError('lambda.name', name, `a name registered with registerLambda(name, fn) (registered: ${known.length ? known.join(', ') : 'none'})`);
+export const lambda = defineFamily<LambdaArgs>('lambda', ['name'], (r) => {
+  // `fn` is read but not a spec field: decoding takes it from fromJSON's `lambdas` instead.
+  const name = r.raw('name');
+  if (typeof name !== 'string' || name.trim() === '') return r.fail('name', name, 'a non-empty string');
+  let fn: unknown = r.raw('fn');
+  if (r.decoding) {
+    const given = Object.keys(r.lambdas);
+    fn = Object.hasOwn(r.lambdas, name) ? r.lambdas[name] : undefined;
+    if (typeof fn !== 'function') {
+      r.fail('name', name, `the name of a function in fromJSON's lambdas option (given: ${given.length ? given.sort().join(', ') : 'none'})`);
+    }
+  } else if (typeof fn !== 'function') {
+    r.fail('fn', fn, 'a function (t: number) => number');
   }
+  const f = fn as LambdaFn;
   const field = `lambda(${name})`;
-  return makeSchedule('lambda', r.unit, { name }, (t) => {
-    const value = fn(t > 0 ? t : 0);
-    // A user function is the one family that can produce NaN; stop it here, not in the optimizer.
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new HyperscheduleError(`${field}.at(${t})`, value, 'a finite number');
-    return value;
-  });
-}
-
-/**
- * Codec of {@link lambda}: `{ type: 'lambda', name }` (the function must be registered), used by
- * `fromJSON`.
- *
- * @example
- * ```ts
- * import { fromJSON, registerLambda } from 'hyperschedule';
- * registerLambda('double', (t) => 2 * t);
- * fromJSON({ type: 'lambda', name: 'double' }).at(3); // 6
- * ```
- */
-export const lambdaCodec = familyCodec('lambda', ['name'], (args, options) => lambda(args as unknown as LambdaArgs, options));
+  return {
+    spec: { name, fn: undefined },
+    at: (t) => {
+      const value = f(t > 0 ? t : 0);
+      // A user function is the one family that can produce NaN; stop it here, not in the optimizer.
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new HyperscheduleError(`${field}.at(${t})`, value, 'a finite number');
+      return value;
+    },
+  };
+});

@@ -1,23 +1,13 @@
+import { defineFamily, type UnitArg } from '../define.js';
 import type { Duration } from '../duration.js';
-import type { Schedule } from '../schedule.js';
-import { familyCodec, makeSchedule, readArgs, type FamilyOptions, type UnitArg } from './family.js';
 
-/**
- * Arguments of {@link linear}.
- *
- * @example
- * ```ts
- * import { linear, type LinearArgs } from 'hyperschedule';
- * const args: LinearArgs = { init: 0, end: 1, duration: 10 };
- * linear(args).at(5); // 0.5
- * ```
- */
+/** Arguments of {@link linear}. */
 export interface LinearArgs extends UnitArg {
-  /** Value at t = 0. */
+  /** Value at t = 0 (optax `init_value`; PyTorch `base * start_factor`). */
   readonly init: number;
-  /** Value from `duration` on. */
+  /** Value from `duration` on (optax `end_value`; PyTorch `base * end_factor`). */
   readonly end: number;
-  /** Length of the ramp (> 0). */
+  /** Length of the ramp (> 0; optax `transition_steps`, PyTorch `total_iters`). */
   readonly duration: Duration;
 }
 
@@ -33,25 +23,17 @@ export interface LinearArgs extends UnitArg {
  * [lr.at(0), lr.at(5), lr.at(20)]; // [0.01, 0.055, 0.1]
  * ```
  */
-export function linear(args: LinearArgs, options?: FamilyOptions): Schedule {
-  const r = readArgs('linear', args, options);
+export const linear = defineFamily<LinearArgs>('linear', ['init', 'end', 'duration'], (r) => {
   const init = r.number('init');
   const end = r.number('end');
   const duration = r.duration('duration', true);
   const span = end - init;
-  return makeSchedule('linear', r.unit, { init, end, duration }, (t) => {
-    const x = t > 0 ? t : 0;
-    return x >= duration ? end : init + (span * x) / duration;
-  });
-}
-
-/**
- * Codec of {@link linear}: `{ type: 'linear', init, end, duration }`, used by `fromJSON`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'linear', init: 0, end: 1, duration: 10 }).at(5); // 0.5
- * ```
- */
-export const linearCodec = familyCodec('linear', ['init', 'end', 'duration'], (args, options) => linear(args as unknown as LinearArgs, options));
+  return {
+    spec: { init, end, duration },
+    end: duration,
+    at: (t) => {
+      const x = t > 0 ? t : 0;
+      return x >= duration ? end : init + (span * x) / duration;
+    },
+  };
+});

@@ -1,23 +1,13 @@
+import { defineFamily, type UnitArg } from '../define.js';
 import type { Duration } from '../duration.js';
-import type { Schedule } from '../schedule.js';
-import { familyCodec, makeSchedule, readArgs, type FamilyOptions, type UnitArg } from './family.js';
 
-/**
- * Arguments of {@link multiStepDecay}.
- *
- * @example
- * ```ts
- * import { multiStepDecay, type MultiStepDecayArgs } from 'hyperschedule';
- * const args: MultiStepDecayArgs = { init: 1, milestones: [30, 80], gamma: 0.5 };
- * multiStepDecay(args).at(80); // 0.25
- * ```
- */
+/** Arguments of {@link multiStepDecay}. */
 export interface MultiStepDecayArgs extends UnitArg {
-  /** Value before the first milestone. */
+  /** Value before the first milestone (PyTorch: the optimizer's initial LR). */
   readonly init: number;
-  /** Times at which the value is multiplied by `gamma`, strictly increasing (each a Duration >= 0). */
+  /** Times at which the value is multiplied by `gamma`, strictly increasing (each a Duration >= 0; PyTorch `milestones`). */
   readonly milestones: readonly Duration[];
-  /** Factor applied at every milestone (>= 0). */
+  /** Factor applied at every milestone (>= 0; PyTorch `gamma`). */
   readonly gamma: number;
 }
 
@@ -32,41 +22,28 @@ export interface MultiStepDecayArgs extends UnitArg {
  * [lr.at(29), lr.at(30), lr.at(80)]; // [1, 0.5, 0.25]
  * ```
  */
-export function multiStepDecay(args: MultiStepDecayArgs, options?: FamilyOptions): Schedule {
-  const r = readArgs('multiStepDecay', args, options);
+export const multiStepDecay = defineFamily<MultiStepDecayArgs>('multiStepDecay', ['init', 'milestones', 'gamma'], (r) => {
   const init = r.number('init');
   const gamma = r.number('gamma', { ge: 0 });
-  const milestones = r.array('milestones').map((m, i) => r.durationAt(`multiStepDecay.milestones[${i}]`, m, false));
-  milestones.forEach((m, i) => {
-    if (i > 0 && !(m > milestones[i - 1]!)) {
-      r.fail(`milestones[${i}]`, m, `a milestone > ${milestones[i - 1]} (milestones must be strictly increasing)`);
-    }
-  });
+  const milestones = r.increasing('milestones');
   const bounds = Float64Array.from(milestones);
   // Value after k milestones, precomputed so at() is a search and a load.
   const levels = Float64Array.from({ length: bounds.length + 1 }, (_, k) => (init === 0 ? 0 : init * gamma ** k));
   const n = bounds.length;
-  return makeSchedule('multiStepDecay', r.unit, { init, milestones, gamma }, (t) => {
-    const x = t > 0 ? t : 0;
-    // Binary search: count of milestones <= x (bisect_right).
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (bounds[mid]! <= x) lo = mid + 1;
-      else hi = mid;
-    }
-    return levels[lo]!;
-  });
-}
-
-/**
- * Codec of {@link multiStepDecay}: `{ type: 'multiStepDecay', init, milestones, gamma }`, used by `fromJSON`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'multiStepDecay', init: 1, milestones: [30, 80], gamma: 0.5 }).at(80); // 0.25
- * ```
- */
-export const multiStepDecayCodec = familyCodec('multiStepDecay', ['init', 'milestones', 'gamma'], (args, options) => multiStepDecay(args as unknown as MultiStepDecayArgs, options));
+  return {
+    spec: { init, milestones, gamma },
+    end: n > 0 ? bounds[n - 1] : 0,
+    at: (t) => {
+      const x = t > 0 ? t : 0;
+      // Binary search: count of milestones <= x (bisect_right).
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (bounds[mid]! <= x) lo = mid + 1;
+        else hi = mid;
+      }
+      return levels[lo]!;
+    },
+  };
+});

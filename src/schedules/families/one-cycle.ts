@@ -1,65 +1,30 @@
+import { defineFamily, type ArgReader, type UnitArg } from '../define.js';
 import type { Duration } from '../duration.js';
-import type { Schedule } from '../schedule.js';
-import { familyCodec, makeSchedule, readArgs, type ArgReader, type FamilyOptions, type UnitArg } from './family.js';
 
-/**
- * Annealing shapes of {@link oneCycle} (PyTorch `anneal_strategy`).
- *
- * @example
- * ```ts
- * import { ONE_CYCLE_ANNEALS } from 'hyperschedule';
- * ONE_CYCLE_ANNEALS.includes('linear'); // true
- * ```
- */
+/** Annealing shapes of {@link oneCycle} (internal: for validation). */
 export const ONE_CYCLE_ANNEALS = ['cos', 'linear'] as const;
-/**
- * One of {@link ONE_CYCLE_ANNEALS}.
- *
- * @example
- * ```ts
- * import { type OneCycleAnneal } from 'hyperschedule';
- * const anneal: OneCycleAnneal = 'cos';
- * ```
- */
+/** How {@link oneCycle} anneals between phase ends (PyTorch `anneal_strategy`). */
 export type OneCycleAnneal = (typeof ONE_CYCLE_ANNEALS)[number];
 
-/**
- * Arguments of {@link oneCycle}.
- *
- * @example
- * ```ts
- * import { oneCycle, type OneCycleArgs } from 'hyperschedule';
- * const args: OneCycleArgs = { max: 1, total: 101, pctStart: 0.5 };
- * oneCycle(args).at(49.5); // 1
- * ```
- */
+/** Arguments of {@link oneCycle}. */
 export interface OneCycleArgs extends UnitArg {
-  /** Peak value (PyTorch `max_lr`). */
+  /** Peak value (PyTorch `max_lr`, optax `peak_value`). */
   readonly max: number;
-  /** Length of the cycle (> 0; PyTorch `total_steps`). */
+  /** Length of the cycle (> 0; PyTorch `total_steps`, optax `transition_steps`). */
   readonly total: Duration;
-  /** Fraction of `total` spent rising, in (0, 1) (default 0.3). */
+  /** Fraction of `total` spent rising, in (0, 1) (default 0.3; PyTorch `pct_start`). */
   readonly pctStart?: number;
-  /** `cos` (default) or `linear` annealing between phase ends. */
+  /** `cos` (default) or `linear` annealing between phase ends (PyTorch `anneal_strategy`). */
   readonly anneal?: OneCycleAnneal;
-  /** Start value is `max / divFactor` (> 0, default 25). */
+  /** Start value is `max / divFactor` (> 0, default 25; PyTorch `div_factor`). */
   readonly divFactor?: number;
-  /** End value is `max / divFactor / finalDivFactor` (> 0, default 1e4). */
+  /** End value is `max / divFactor / finalDivFactor` (> 0, default 1e4; PyTorch `final_div_factor`). */
   readonly finalDivFactor?: number;
-  /** Fall back to the start value before annealing to the end value, as in fastai/PyTorch (default false). */
+  /** Fall back to the start value before annealing to the end value, as in fastai (default false; PyTorch `three_phase`). */
   readonly threePhase?: boolean;
 }
 
-/**
- * Arguments of {@link oneCycleMomentum}.
- *
- * @example
- * ```ts
- * import { oneCycleMomentum, type OneCycleMomentumArgs } from 'hyperschedule';
- * const args: OneCycleMomentumArgs = { total: 101, pctStart: 0.5 };
- * oneCycleMomentum(args).at(49.5); // 0.85
- * ```
- */
+/** Arguments of {@link oneCycleMomentum}. */
 export interface OneCycleMomentumArgs extends UnitArg {
   /** Momentum at the peak of the learning rate (default 0.85; PyTorch `base_momentum`). */
   readonly base?: number;
@@ -67,16 +32,16 @@ export interface OneCycleMomentumArgs extends UnitArg {
   readonly max?: number;
   /** Length of the cycle (> 0; PyTorch `total_steps`). */
   readonly total: Duration;
-  /** Fraction of `total` spent in the first phase, in (0, 1) (default 0.3). */
+  /** Fraction of `total` spent in the first phase, in (0, 1) (default 0.3; PyTorch `pct_start`). */
   readonly pctStart?: number;
-  /** `cos` (default) or `linear`. */
+  /** `cos` (default) or `linear` (PyTorch `anneal_strategy`). */
   readonly anneal?: OneCycleAnneal;
-  /** Three phases: max -> base -> max, then held at max (default false). */
+  /** Three phases: max -> base -> max, then held at max (default false; PyTorch `three_phase`). */
   readonly threePhase?: boolean;
 }
 
 interface Phases {
-  readonly unitTotal: number;
+  readonly total: number;
   readonly pctStart: number;
   readonly anneal: OneCycleAnneal;
   readonly threePhase: boolean;
@@ -84,7 +49,7 @@ interface Phases {
 }
 
 /** Phase ends exactly as PyTorch `OneCycleLR` computes them. */
-function readPhases(r: ArgReader): Phases {
+function readPhases(r: ArgReader<'total' | 'pctStart' | 'anneal' | 'threePhase'>): Phases {
   const total = r.duration('total', true);
   const pctStart = r.number('pctStart', { gt: 0, lt: 1 }, 0.3);
   const anneal = r.oneOf('anneal', ONE_CYCLE_ANNEALS, 'cos');
@@ -95,13 +60,13 @@ function readPhases(r: ArgReader): Phases {
   const ends = threePhase
     ? Float64Array.of(first, 2 * pctStart * total - 2, total - 1)
     : Float64Array.of(first, total - 1);
-  return { unitTotal: total, pctStart, anneal, threePhase, ends };
+  return { total, pctStart, anneal, threePhase, ends };
 }
 
 /**
  * The piecewise anneal shared by the learning rate and momentum curves: phase i runs from
  * `values[i]` to `values[i + 1]` between `ends[i - 1]` (0 for the first) and `ends[i]`.
- * Past the last phase end (`total - 1`) the final value is held.
+ * From the last phase end (`total - 1`) on, the final value is held exactly.
  */
 function curve(ends: Float64Array, values: Float64Array, anneal: OneCycleAnneal): (t: number) => number {
   const last = ends.length - 1;
@@ -110,7 +75,7 @@ function curve(ends: Float64Array, values: Float64Array, anneal: OneCycleAnneal)
   const cos = anneal === 'cos';
   return (t) => {
     const x = t > 0 ? t : 0;
-    if (x > finalEnd) return finalValue;
+    if (x >= finalEnd) return finalValue;
     let start = 0;
     for (let i = 0; ; i++) {
       const end = ends[i]!;
@@ -126,11 +91,18 @@ function curve(ends: Float64Array, values: Float64Array, anneal: OneCycleAnneal)
   };
 }
 
+/** The time from which a 1cycle curve holds its final value. */
+function settles(ends: Float64Array): number {
+  const last = ends[ends.length - 1]!;
+  return last > 0 ? last : 0;
+}
+
 /**
  * The 1cycle policy (Smith & Topin), exactly PyTorch `OneCycleLR`: rise from `max / divFactor` to
  * `max` until step `pctStart * total - 1`, then anneal to `max / divFactor / finalDivFactor` at
  * step `total - 1` (with `threePhase`, first back to the start value by `2 * pctStart * total - 2`).
- * After `total - 1` the final value is held (PyTorch raises past `total`, and at `t = total`
+ * Each phase is `to + (from - to) * (1 + cos(pi * pct)) / 2` (`anneal: 'cos'`) or linear in `pct`.
+ * From `total - 1` on the final value is held (PyTorch raises past `total`, and at `t = total`
  * extrapolates past the final value). fastai's `fit_one_cycle` has the same shape.
  *
  * @example
@@ -140,17 +112,24 @@ function curve(ends: Float64Array, values: Float64Array, anneal: OneCycleAnneal)
  * [lr.at(0), lr.at(29), lr.at(99)]; // [0.0004 (approx.), 0.01, 4e-8]
  * ```
  */
-export function oneCycle(args: OneCycleArgs, options?: FamilyOptions): Schedule {
-  const r = readArgs('oneCycle', args, options);
-  const max = r.number('max');
-  const divFactor = r.number('divFactor', { gt: 0 }, 25);
-  const finalDivFactor = r.number('finalDivFactor', { gt: 0 }, 1e4);
-  const { unitTotal: total, pctStart, anneal, threePhase, ends } = readPhases(r);
-  const initial = max / divFactor;
-  const final = initial / finalDivFactor;
-  const values = threePhase ? Float64Array.of(initial, max, initial, final) : Float64Array.of(initial, max, final);
-  return makeSchedule('oneCycle', r.unit, { max, total, pctStart, anneal, divFactor, finalDivFactor, threePhase }, curve(ends, values, anneal));
-}
+export const oneCycle = defineFamily<OneCycleArgs>(
+  'oneCycle',
+  ['max', 'total', 'pctStart', 'anneal', 'divFactor', 'finalDivFactor', 'threePhase'],
+  (r) => {
+    const max = r.number('max');
+    const divFactor = r.number('divFactor', { gt: 0 }, 25);
+    const finalDivFactor = r.number('finalDivFactor', { gt: 0 }, 1e4);
+    const { total, pctStart, anneal, threePhase, ends } = readPhases(r);
+    const initial = max / divFactor;
+    const final = initial / finalDivFactor;
+    const values = threePhase ? Float64Array.of(initial, max, initial, final) : Float64Array.of(initial, max, final);
+    return {
+      spec: { max, total, pctStart, anneal, divFactor, finalDivFactor, threePhase },
+      end: settles(ends),
+      at: curve(ends, values, anneal),
+    };
+  },
+);
 
 /**
  * The momentum that accompanies {@link oneCycle} (PyTorch `OneCycleLR` with `cycle_momentum`,
@@ -164,41 +143,18 @@ export function oneCycle(args: OneCycleArgs, options?: FamilyOptions): Schedule 
  * [m.at(0), m.at(29), m.at(99)]; // [0.95, 0.85, 0.95]
  * ```
  */
-export function oneCycleMomentum(args: OneCycleMomentumArgs, options?: FamilyOptions): Schedule {
-  const r = readArgs('oneCycleMomentum', args, options);
-  const base = r.number('base', {}, 0.85);
-  const max = r.number('max', {}, 0.95);
-  const { unitTotal: total, pctStart, anneal, threePhase, ends } = readPhases(r);
-  const values = threePhase ? Float64Array.of(max, base, max, max) : Float64Array.of(max, base, max);
-  return makeSchedule('oneCycleMomentum', r.unit, { base, max, total, pctStart, anneal, threePhase }, curve(ends, values, anneal));
-}
-
-/**
- * Codec of {@link oneCycle}, used by `fromJSON`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'oneCycle', max: 1, total: 101, pctStart: 0.5 }).at(49.5); // 1
- * ```
- */
-export const oneCycleCodec = familyCodec(
-  'oneCycle',
-  ['max', 'total', 'pctStart', 'anneal', 'divFactor', 'finalDivFactor', 'threePhase'],
-  (args, options) => oneCycle(args as unknown as OneCycleArgs, options),
-);
-
-/**
- * Codec of {@link oneCycleMomentum}, used by `fromJSON`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'oneCycleMomentum', total: 101, pctStart: 0.5 }).at(49.5); // 0.85
- * ```
- */
-export const oneCycleMomentumCodec = familyCodec(
+export const oneCycleMomentum = defineFamily<OneCycleMomentumArgs>(
   'oneCycleMomentum',
   ['base', 'max', 'total', 'pctStart', 'anneal', 'threePhase'],
-  (args, options) => oneCycleMomentum(args as unknown as OneCycleMomentumArgs, options),
+  (r) => {
+    const base = r.number('base', {}, 0.85);
+    const max = r.number('max', {}, 0.95);
+    const { total, pctStart, anneal, threePhase, ends } = readPhases(r);
+    const values = threePhase ? Float64Array.of(max, base, max, max) : Float64Array.of(max, base, max);
+    return {
+      spec: { base, max, total, pctStart, anneal, threePhase },
+      end: settles(ends),
+      at: curve(ends, values, anneal),
+    };
+  },
 );

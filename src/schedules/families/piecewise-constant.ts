@@ -1,21 +1,11 @@
+import { defineFamily, justAfter, type UnitArg } from '../define.js';
 import type { Duration } from '../duration.js';
-import type { Schedule } from '../schedule.js';
-import { familyCodec, makeSchedule, readArgs, type FamilyOptions, type UnitArg } from './family.js';
 
-/**
- * Arguments of {@link piecewiseConstant}.
- *
- * @example
- * ```ts
- * import { piecewiseConstant, type PiecewiseConstantArgs } from 'hyperschedule';
- * const args: PiecewiseConstantArgs = { boundaries: [10], values: [1, 0.1] };
- * piecewiseConstant(args).at(11); // 0.1
- * ```
- */
+/** Arguments of {@link piecewiseConstant}. */
 export interface PiecewiseConstantArgs extends UnitArg {
-  /** Strictly increasing times (each a Duration >= 0) where the value changes. */
+  /** Strictly increasing times (each a Duration >= 0) where the value changes (Keras `boundaries`). */
   readonly boundaries: readonly Duration[];
-  /** One more value than boundaries: `values[i]` holds up to and including `boundaries[i]`. */
+  /** One more value than boundaries: `values[i]` holds up to and including `boundaries[i]` (Keras `values`). */
   readonly values: readonly number[];
   /**
    * Which piece a time exactly on a boundary belongs to: `'previous'` (default, Keras: `values[i]`
@@ -39,12 +29,8 @@ export interface PiecewiseConstantArgs extends UnitArg {
  * piecewiseConstant({ boundaries: [5], values: [0.05, 0.1], atBoundary: 'next' }).at(5); // 0.1
  * ```
  */
-export function piecewiseConstant(args: PiecewiseConstantArgs, options?: FamilyOptions): Schedule {
-  const r = readArgs('piecewiseConstant', args, options);
-  const boundaries = r.array('boundaries').map((b, i) => r.durationAt(`piecewiseConstant.boundaries[${i}]`, b, false));
-  boundaries.forEach((b, i) => {
-    if (i > 0 && !(b > boundaries[i - 1]!)) r.fail(`boundaries[${i}]`, b, `a boundary > ${boundaries[i - 1]} (boundaries must be strictly increasing)`);
-  });
+export const piecewiseConstant = defineFamily<PiecewiseConstantArgs>('piecewiseConstant', ['boundaries', 'values', 'atBoundary'], (r) => {
+  const boundaries = r.increasing('boundaries');
   const values = r.array('values').map((v, i) => r.finiteAt(`values[${i}]`, v));
   if (values.length !== boundaries.length + 1) {
     r.fail('values', values, `an array of boundaries.length + 1 = ${boundaries.length + 1} numbers`);
@@ -54,28 +40,22 @@ export function piecewiseConstant(args: PiecewiseConstantArgs, options?: FamilyO
   const bounds = Float64Array.from(boundaries);
   const levels = Float64Array.from(values);
   const n = bounds.length;
-  return makeSchedule('piecewiseConstant', r.unit, { boundaries, values, atBoundary }, (t) => {
-    const x = t > 0 ? t : 0;
-    // Count of boundaries below x (bisect_left), or at or below x with 'next' (bisect_right).
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const b = bounds[mid]!;
-      if (b < x || (next && b === x)) lo = mid + 1;
-      else hi = mid;
-    }
-    return levels[lo]!;
-  });
-}
-
-/**
- * Codec of {@link piecewiseConstant}: `{ type: 'piecewiseConstant', boundaries, values }`, used by `fromJSON`.
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'piecewiseConstant', boundaries: [10], values: [1, 0.1] }).at(11); // 0.1
- * ```
- */
-export const piecewiseConstantCodec = familyCodec('piecewiseConstant', ['boundaries', 'values', 'atBoundary'], (args, options) => piecewiseConstant(args as unknown as PiecewiseConstantArgs, options));
+  return {
+    spec: { boundaries, values, atBoundary },
+    // With 'previous' the last value takes effect just after the last boundary.
+    end: n === 0 ? 0 : next ? bounds[n - 1] : justAfter(bounds[n - 1]!),
+    at: (t) => {
+      const x = t > 0 ? t : 0;
+      // Count of boundaries below x (bisect_left), or at or below x with 'next' (bisect_right).
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const b = bounds[mid]!;
+        if (b < x || (next && b === x)) lo = mid + 1;
+        else hi = mid;
+      }
+      return levels[lo]!;
+    },
+  };
+});

@@ -1,39 +1,14 @@
 import { HyperscheduleError } from '../../errors.js';
+import { defineCombinator, specOf, type FamilyOptions } from '../define.js';
 import type { Duration } from '../duration.js';
-import { TIME_UNITS, type JsonValue, type Schedule, type ScheduleSpec } from '../schedule.js';
-import { familyCodec, makeSchedule, readArgs, type FamilyOptions } from './family.js';
+import type { Schedule } from '../schedule.js';
 
-/**
- * Noise distributions of {@link withNoise} (timm `noise_type`).
- *
- * @example
- * ```ts
- * import { NOISE_TYPES } from 'hyperschedule';
- * NOISE_TYPES.includes('uniform'); // true
- * ```
- */
+/** Noise distributions of {@link withNoise} (internal: for validation). */
 export const NOISE_TYPES = ['normal', 'uniform'] as const;
-/**
- * One of {@link NOISE_TYPES}.
- *
- * @example
- * ```ts
- * import { type NoiseType } from 'hyperschedule';
- * const type: NoiseType = 'uniform';
- * ```
- */
+/** The distribution of the noise of {@link withNoise} (timm `noise_type`). */
 export type NoiseType = (typeof NOISE_TYPES)[number];
 
-/**
- * Options of {@link withNoise}.
- *
- * @example
- * ```ts
- * import { constant, withNoise, type NoiseArgs } from 'hyperschedule';
- * const noise: NoiseArgs = { pct: 0.1, range: [0, 100], seed: 1 };
- * Math.abs(withNoise(constant({ value: 1 }), noise).at(5) - 1) < 0.1; // true
- * ```
- */
+/** Options of {@link withNoise}. */
 export interface NoiseArgs {
   /** Bound on the relative noise, |noise| < pct, in (0, 1] so the sign never flips (default 0.67; timm `noise_pct`). */
   readonly pct?: number;
@@ -119,90 +94,67 @@ function normalMass(a: number): number {
  * Math.abs(lr.at(20) - 0.1) < 0.067; // true (|noise| < pct = 0.67, relative)
  * ```
  */
-export function withNoise(schedule: Schedule, args: NoiseArgs = {}, options?: FamilyOptions): Schedule {
-  const child = schedule as Partial<Schedule> | null | undefined;
-  if (typeof child !== 'object' || child === null || typeof child.at !== 'function' || typeof child.toJSON !== 'function' || !TIME_UNITS.includes(child.unit!)) {
-    throw new HyperscheduleError('withNoise.schedule', schedule, 'a Schedule (an object with at(t), unit and toJSON())');
-  }
-  const unit = child.unit!;
-  if (typeof args !== 'object' || args === null) throw new HyperscheduleError('withNoise', args, 'an options object');
-  if ((args as { unit?: unknown }).unit !== undefined && (args as { unit?: unknown }).unit !== unit) {
-    throw new HyperscheduleError('withNoise.unit', (args as { unit?: unknown }).unit, `"${unit}" (the unit of its schedule) or nothing`);
-  }
-  const r = readArgs('withNoise', { ...args, unit }, options);
-  const pct = r.number('pct', { gt: 0, le: 1 }, 0.67);
-  const std = r.number('std', { gt: 0 }, 1);
-  const seed = r.number('seed', { integer: true, ge: -Number.MAX_SAFE_INTEGER, le: Number.MAX_SAFE_INTEGER }, 42);
-  const type = r.oneOf('type', NOISE_TYPES, 'normal');
-  const rawRange = r.raw('range');
-  let from = 0;
-  let to = Number.POSITIVE_INFINITY;
-  if (rawRange !== undefined) {
-    if (!Array.isArray(rawRange) || rawRange.length < 1 || rawRange.length > 2) {
-      r.fail('range', rawRange, 'a [from, to] or [from] pair of durations');
-    }
-    const pair = rawRange as readonly unknown[];
-    from = r.durationAt('withNoise.range[0]', pair[0], false);
-    if (pair[1] !== undefined && pair[1] !== null) {
-      to = r.durationAt('withNoise.range[1]', pair[1], false);
-      if (!(to > from)) r.fail('range[1]', pair[1], `a time > range[0] (${from})`);
-    }
-  }
-  const seedLo = ((seed % TWO_32) + TWO_32) % TWO_32;
-  const seedHash = mix32(mix32(seedLo) ^ mix32(Math.floor(seed / TWO_32) + 0x1b873593));
-  const normal = type === 'normal';
-  const at = child.at.bind(child) as (t: number) => number;
-  // Truncated normal by inversion: p uniform in (Phi(-a), Phi(a)) with a = pct / std.
-  const mass = normalMass(pct / std);
-  const pLow = 0.5 - mass;
-  const pSpan = 2 * mass;
-  const inside = pct * (1 - 1e-12);
-
-  /** Relative noise at whole time index n; pure in (seed, n). */
-  const noise = (n: number): number => {
-    const u = uniform(seedHash, n);
-    if (!normal) return (2 * u - 1) * pct;
-    const e = std * normalQuantile(pLow + u * pSpan);
-    // The quantile approximation may overshoot the bound by a hair; keep |noise| < pct.
-    return e >= pct ? inside : e <= -pct ? -inside : e;
-  };
-
-  const range: JsonValue = Number.isFinite(to) ? [from, to] : [from];
-  return makeSchedule(
-    'withNoise',
-    unit,
-    { schedule: child.toJSON!() as unknown as JsonValue, pct, std, range, seed, noiseType: type },
-    (t) => {
-      const value = at(t);
-      const x = t > 0 ? t : 0;
-      if (x < from || x >= to) return value;
-      // value * (1 + noise) rather than timm's v + v * noise: equal up to rounding, and an
-      // infinite child value stays infinite instead of becoming Infinity - Infinity = NaN.
-      return value * (1 + noise(Math.floor(x)));
-    },
-  );
-}
-
-/**
- * Codec of {@link withNoise}:
- * `{ type: 'withNoise', schedule: <child spec>, pct, std, range, seed, noiseType }`, used by
- * `fromJSON` (the child is rebuilt with `fromJSON` too).
- *
- * @example
- * ```ts
- * import { fromJSON } from 'hyperschedule';
- * fromJSON({ type: 'withNoise', schedule: { type: 'constant', value: 1 }, range: [10] }).at(5); // 1
- * ```
- */
-export const withNoiseCodec = familyCodec(
-  'withNoise',
-  ['schedule', 'pct', 'std', 'range', 'seed', 'noiseType'],
-  (args, options, _spec, context) => {
-    const childSpec = args.schedule;
-    if (typeof childSpec !== 'object' || childSpec === null || Array.isArray(childSpec)) {
-      throw new HyperscheduleError('withNoise.schedule', childSpec, 'a schedule spec object with a "type" field');
-    }
-    const { schedule: _child, noiseType, ...rest } = args;
-    return withNoise(context.fromJSON(childSpec as ScheduleSpec), { ...rest, ...(noiseType !== undefined ? { type: noiseType } : {}) } as NoiseArgs, options);
+export const withNoise = defineCombinator({
+  type: 'withNoise',
+  // The spec calls the distribution `noiseType`: `type` names the schedule type there.
+  fields: ['schedule', 'pct', 'std', 'range', 'seed', 'noiseType'],
+  params: (schedule: Schedule, args: NoiseArgs = {}, options?: FamilyOptions) => {
+    if (typeof args !== 'object' || args === null) throw new HyperscheduleError('withNoise', args, 'an options object');
+    const { type, ...rest } = args;
+    return { args: { schedule, ...rest, ...(type !== undefined ? { noiseType: type } : {}) }, run: options?.run };
   },
-);
+  build(r) {
+    const child = r.schedule('schedule');
+    r.useUnit(child.unit);
+    const pct = r.number('pct', { gt: 0, le: 1 }, 0.67);
+    const std = r.number('std', { gt: 0 }, 1);
+    const seed = r.number('seed', { integer: true, ge: -Number.MAX_SAFE_INTEGER, le: Number.MAX_SAFE_INTEGER }, 42);
+    const noiseType = r.oneOf('noiseType', NOISE_TYPES, 'normal');
+    const rawRange = r.raw('range');
+    let from = 0;
+    let to = Number.POSITIVE_INFINITY;
+    if (rawRange !== undefined) {
+      if (!Array.isArray(rawRange) || rawRange.length < 1 || rawRange.length > 2) {
+        r.fail('range', rawRange, 'a [from, to] or [from] pair of durations');
+      }
+      const pair = rawRange as readonly unknown[];
+      from = r.durationAt('withNoise.range[0]', pair[0], false);
+      if (pair[1] !== undefined && pair[1] !== null) {
+        to = r.durationAt('withNoise.range[1]', pair[1], false);
+        if (!(to > from)) r.fail('range[1]', pair[1], `a time > range[0] (${from})`);
+      }
+    }
+    const seedLo = ((seed % TWO_32) + TWO_32) % TWO_32;
+    const seedHash = mix32(mix32(seedLo) ^ mix32(Math.floor(seed / TWO_32) + 0x1b873593));
+    const normal = noiseType === 'normal';
+    const at = child.at.bind(child) as (t: number) => number;
+    // Truncated normal by inversion: p uniform in (Phi(-a), Phi(a)) with a = pct / std.
+    const mass = normalMass(pct / std);
+    const pLow = 0.5 - mass;
+    const pSpan = 2 * mass;
+    const inside = pct * (1 - 1e-12);
+
+    /** Relative noise at whole time index n; pure in (seed, n). */
+    const noise = (n: number): number => {
+      const u = uniform(seedHash, n);
+      if (!normal) return (2 * u - 1) * pct;
+      const e = std * normalQuantile(pLow + u * pSpan);
+      // The quantile approximation may overshoot the bound by a hair; keep |noise| < pct.
+      return e >= pct ? inside : e <= -pct ? -inside : e;
+    };
+
+    return {
+      spec: { schedule: specOf(child), pct, std, range: Number.isFinite(to) ? [from, to] : [from], seed, noiseType },
+      // Past a finite range only the child is left.
+      end: Number.isFinite(to) && child.end !== undefined ? Math.max(to, child.end) : undefined,
+      at: (t) => {
+        const value = at(t);
+        const x = t > 0 ? t : 0;
+        if (x < from || x >= to) return value;
+        // value * (1 + noise) rather than timm's v + v * noise: equal up to rounding, and an
+        // infinite child value stays infinite instead of becoming Infinity - Infinity = NaN.
+        return value * (1 + noise(Math.floor(x)));
+      },
+    };
+  },
+});

@@ -1,3 +1,4 @@
+import { isRecord } from '../../check.js';
 import { HyperscheduleError } from '../../errors.js';
 import { product } from '../combinators/product.js';
 import { quantize } from '../combinators/quantize.js';
@@ -25,10 +26,6 @@ interface Optimizer {
 }
 
 const OPTIMIZER_FIELDS = ['base', 'momentum', 'beta1'] as const;
-
-function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Checks the `type` of a spec object and reads its arguments. */
 function argsOf(spec: unknown, path: string, extra: readonly string[], ctx: Context): { type: string; args: TorchArgs } {
@@ -82,7 +79,7 @@ function sequential(args: TorchArgs, optimizer: Optimizer, ctx: Context): Leaf {
   if (rawMilestones.length !== specs.length - 1) {
     args.fail('milestones', rawMilestones, `an array of ${specs.length - 1} milestones (PyTorch: one fewer milestone than schedulers)`);
   }
-  const milestones = rawMilestones.map((m, i) => args.countValue(`milestones[${i}]`, m, { min: 1, integer: true }));
+  const milestones = rawMilestones.map((m, i) => args.countValue(`milestones[${i}]`, m, { ge: 1, integer: true }));
   milestones.forEach((m, i) => {
     if (i > 0 && !(m > milestones[i - 1]!)) {
       args.fail(`milestones[${i}]`, rawMilestones[i], `a milestone > ${milestones[i - 1]!} (strictly increasing; PyTorch bisects them)`);
@@ -185,12 +182,12 @@ function chained(args: TorchArgs, optimizer: Optimizer, ctx: Context): Leaf {
 
 /** Reads the optimizer fields of the outermost spec. */
 function readOptimizer(args: TorchArgs): Optimizer {
-  const base = args.has('base') ? args.number('base', { min: 0 }, undefined, "the optimizer's initial learning rate (a finite number >= 0)") : undefined;
+  const base = args.has('base') ? args.number('base', { ge: 0 }, undefined, "the optimizer's initial learning rate (a finite number >= 0)") : undefined;
   if (args.has('momentum') && args.has('beta1')) {
     args.fail('beta1', args.raw('beta1'), 'no beta1 together with momentum: give SGD\'s momentum or Adam\'s beta1');
   }
   const key = args.has('beta1') ? 'beta1' : 'momentum';
-  const momentum = args.has(key) ? args.number(key, { min: 0, max: 1, maxExclusive: true }) : undefined;
+  const momentum = args.has(key) ? args.number(key, { ge: 0, lt: 1 }) : undefined;
   return { base, momentum };
 }
 

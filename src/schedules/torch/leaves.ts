@@ -91,9 +91,9 @@ export interface LeafKind {
   prepare(args: TorchArgs, unit: 'step' | 'epoch'): PreparedLeaf;
 }
 
-const GAMMA = { min: 0 } as const;
-const COUNT = { min: 0, integer: true } as const;
-const POSITIVE_COUNT = { min: 1, integer: true } as const;
+const GAMMA = { ge: 0 } as const;
+const COUNT = { ge: 0, integer: true } as const;
+const POSITIVE_COUNT = { ge: 1, integer: true } as const;
 
 /** `b * gamma^floor(t / stepSize)`: StepLR's closed form (its recursive form multiplies by gamma). */
 const StepLR: LeafKind = {
@@ -138,7 +138,7 @@ const MultiStepLR: LeafKind = {
 const ConstantLR: LeafKind = {
   fields: ['factor', 'totalIters'],
   prepare(args, unit) {
-    const factor = args.number('factor', { min: 0, max: 1 }, 1 / 3, 'a number in [0, 1] (PyTorch: "Constant multiplicative factor expected to be between 0 and 1.")');
+    const factor = args.number('factor', { ge: 0, le: 1 }, 1 / 3, 'a number in [0, 1] (PyTorch: "Constant multiplicative factor expected to be between 0 and 1.")');
     const totalIters = args.count('totalIters', COUNT, 5);
     return {
       chainable: true,
@@ -170,9 +170,9 @@ const LinearLR: LeafKind = {
   prepare(args, unit) {
     // PyTorch 1.13 accepts start_factor = 0 but its recursive form then divides by zero on the
     // second step (later versions reject it): require > 0.
-    const startFactor = args.number('startFactor', { min: 0, minExclusive: true, max: 1 }, 1 / 3,
+    const startFactor = args.number('startFactor', { gt: 0, le: 1 }, 1 / 3,
       'a number in (0, 1] (PyTorch divides by start_factor, and rejects values above 1)');
-    const endFactor = args.number('endFactor', { min: 0, max: 1 }, 1, 'a number in [0, 1] (PyTorch: "Ending multiplicative factor expected to be between 0 and 1.")');
+    const endFactor = args.number('endFactor', { ge: 0, le: 1 }, 1, 'a number in [0, 1] (PyTorch: "Ending multiplicative factor expected to be between 0 and 1.")');
     const totalIters = args.count('totalIters', COUNT, 5);
     return {
       chainable: true,
@@ -211,7 +211,7 @@ const PolynomialLR: LeafKind = {
   prepare(args, unit) {
     const totalIters = args.count('totalIters', COUNT, 5);
     // A negative power raises 0 to a negative power at t = total_iters (ZeroDivisionError).
-    const power = args.number('power', { min: 0 }, 1);
+    const power = args.number('power', { ge: 0 }, 1);
     return {
       chainable: true,
       make(s) {
@@ -230,7 +230,7 @@ const PolynomialLR: LeafKind = {
 const CosineAnnealingLR: LeafKind = {
   fields: ['tMax', 'etaMin'],
   prepare(args, unit) {
-    const tMax = args.count('tMax', { min: 0, minExclusive: true });
+    const tMax = args.count('tMax', { gt: 0 });
     const etaMin = args.number('etaMin', {}, 0);
     return {
       chainable: true,
@@ -245,7 +245,7 @@ const CosineAnnealingWarmRestarts: LeafKind = {
   fields: ['t0', 'tMult', 'etaMin'],
   prepare(args, unit) {
     const t0 = args.count('t0', POSITIVE_COUNT);
-    const tMult = args.number('tMult', { min: 1, integer: true }, 1, 'an integer >= 1 (PyTorch: "Expected integer T_mult >= 1")');
+    const tMult = args.number('tMult', { ge: 1, integer: true }, 1, 'an integer >= 1 (PyTorch: "Expected integer T_mult >= 1")');
     const etaMin = args.number('etaMin', {}, 0);
     return {
       chainable: false,
@@ -259,13 +259,13 @@ const CosineAnnealingWarmRestarts: LeafKind = {
 const CyclicLR: LeafKind = {
   fields: ['baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma', 'cycleMomentum', 'baseMomentum', 'maxMomentum'],
   prepare(args, unit) {
-    const baseLr = args.number('baseLr', { min: 0 });
-    const maxLr = args.number('maxLr', { min: 0 });
+    const baseLr = args.number('baseLr', { ge: 0 });
+    const maxLr = args.number('maxLr', { ge: 0 });
     // PyTorch divides by step_size_up (the rising fraction of the cycle).
-    const stepSizeUp = args.count('stepSizeUp', { min: 0, minExclusive: true }, 2000);
-    const stepSizeDown = args.count('stepSizeDown', { min: 0 }, stepSizeUp);
+    const stepSizeUp = args.count('stepSizeUp', { gt: 0 }, 2000);
+    const stepSizeDown = args.count('stepSizeDown', { ge: 0 }, stepSizeUp);
     const mode = args.oneOf('mode', CYCLIC_MODES, 'triangular');
-    const gamma = args.number('gamma', { min: 0, minExclusive: true }, 1);
+    const gamma = args.number('gamma', { gt: 0 }, 1);
     const cycleMomentum = args.boolean('cycleMomentum', true);
     const baseMomentum = args.number('baseMomentum', {}, 0.8);
     const maxMomentum = args.number('maxMomentum', {}, 0.9);
@@ -286,7 +286,7 @@ const CyclicLR: LeafKind = {
 const OneCycleLR: LeafKind = {
   fields: ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase'],
   prepare(args, unit) {
-    const maxLr = args.number('maxLr', { min: 0 });
+    const maxLr = args.number('maxLr', { ge: 0 });
     let total: number;
     if (args.has('totalSteps')) {
       total = args.count('totalSteps', POSITIVE_COUNT);
@@ -297,7 +297,7 @@ const OneCycleLR: LeafKind = {
     } else {
       return args.fail('totalSteps', undefined, 'a positive integer, or epochs and stepsPerEpoch (PyTorch: "You must define either total_steps OR (epochs AND steps_per_epoch)")');
     }
-    const pctStart = args.number('pctStart', { min: 0, max: 1 }, 0.3, 'a number in [0, 1]');
+    const pctStart = args.number('pctStart', { ge: 0, le: 1 }, 0.3, 'a number in [0, 1]');
     if (pctStart === 0 || pctStart === 1) {
       // PyTorch accepts both (the first or last phase then has length 0); the oneCycle family
       // takes pctStart in (0, 1) only.
@@ -310,8 +310,8 @@ const OneCycleLR: LeafKind = {
     const cycleMomentum = args.boolean('cycleMomentum', true);
     const baseMomentum = args.number('baseMomentum', {}, 0.85);
     const maxMomentum = args.number('maxMomentum', {}, 0.95);
-    const divFactor = args.number('divFactor', { min: 0, minExclusive: true }, 25);
-    const finalDivFactor = args.number('finalDivFactor', { min: 0, minExclusive: true }, 1e4);
+    const divFactor = args.number('divFactor', { gt: 0 }, 25);
+    const finalDivFactor = args.number('finalDivFactor', { gt: 0 }, 1e4);
     const threePhase = args.boolean('threePhase', false);
     const shape = { total, pctStart, anneal, threePhase, unit };
     return {

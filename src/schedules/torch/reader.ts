@@ -1,40 +1,7 @@
+import { describeRange, inRange, type NumberRange } from '../../check.js';
 import { HyperscheduleError } from '../../errors.js';
 import { resolveDuration, type RunLength } from '../duration.js';
 import type { TimeUnit } from '../schedule.js';
-
-/**
- * How a number argument is checked: bounds and integer-ness (the error message is built from it).
- *
- * @example
- * ```ts
- * const probability: NumberCheck = { min: 0, max: 1 };
- * ```
- */
-export interface NumberCheck {
-  readonly min?: number;
-  readonly minExclusive?: boolean;
-  readonly max?: number;
-  readonly maxExclusive?: boolean;
-  readonly integer?: boolean;
-}
-
-function describe(check: NumberCheck): string {
-  const kind = check.integer ? 'an integer' : 'a finite number';
-  const { min, max } = check;
-  if (min !== undefined && max !== undefined) {
-    return `${kind} in ${check.minExclusive ? '(' : '['}${min}, ${max}${check.maxExclusive ? ')' : ']'}`;
-  }
-  if (min !== undefined) return `${kind} ${check.minExclusive ? '>' : '>='} ${min}`;
-  if (max !== undefined) return `${kind} ${check.maxExclusive ? '<' : '<='} ${max}`;
-  return kind;
-}
-
-function passes(value: number, check: NumberCheck): boolean {
-  if (!Number.isFinite(value) || (check.integer && !Number.isInteger(value))) return false;
-  if (check.min !== undefined && (check.minExclusive ? !(value > check.min) : !(value >= check.min))) return false;
-  if (check.max !== undefined && (check.maxExclusive ? !(value < check.max) : !(value <= check.max))) return false;
-  return true;
-}
 
 /**
  * Reads the arguments of one PyTorch scheduler spec. Unknown fields are rejected (a snake_case
@@ -44,8 +11,8 @@ function passes(value: number, check: NumberCheck): boolean {
  * @example
  * ```ts
  * const args = new TorchArgs('StepLR', { type: 'StepLR', stepSize: '2ep' }, ['stepSize', 'gamma'], 'step', { stepsPerEpoch: 10 });
- * args.count('stepSize', { min: 1, integer: true }); // 20
- * args.number('gamma', { min: 0 }, 0.1);             // 0.1 (the default)
+ * args.count('stepSize', { ge: 1, integer: true }); // 20
+ * args.number('gamma', { ge: 0 }, 0.1);             // 0.1 (the default)
  * ```
  */
 export class TorchArgs {
@@ -85,10 +52,10 @@ export class TorchArgs {
   }
 
   /** A number argument, PyTorch's default when absent (no default = required). */
-  number(key: string, check: NumberCheck = {}, fallback?: number, allowed?: string): number {
+  number(key: string, range: NumberRange = {}, fallback?: number, allowed?: string): number {
     const value = this.record[key];
     if ((value === undefined || value === null) && fallback !== undefined) return fallback;
-    if (typeof value !== 'number' || !passes(value, check)) this.fail(key, value, allowed ?? describe(check));
+    if (typeof value !== 'number' || !inRange(value, range)) this.fail(key, value, allowed ?? describeRange(range));
     return value as number;
   }
 
@@ -96,20 +63,20 @@ export class TorchArgs {
    * A count of scheduler steps, given as a number or a time string resolved into the unit one
    * `scheduler.step()` counts.
    */
-  count(key: string, check: NumberCheck = {}, fallback?: number): number {
+  count(key: string, range: NumberRange = {}, fallback?: number): number {
     const value = this.record[key];
     if ((value === undefined || value === null) && fallback !== undefined) return fallback;
-    return this.countValue(key, value, check);
+    return this.countValue(key, value, range);
   }
 
   /** {@link count} for a value that is not a direct field (an array entry named `key`). */
-  countValue(key: string, value: unknown, check: NumberCheck = {}): number {
+  countValue(key: string, value: unknown, range: NumberRange = {}): number {
     if (typeof value !== 'number' && typeof value !== 'string') {
-      this.fail(key, value, `${describe(check)} (or a time string such as "6ep")`);
+      this.fail(key, value, `${describeRange(range)} (or a time string such as "6ep")`);
     }
     const resolved = typeof value === 'number' ? value : resolveDuration(value, this.unit, this.run, `${this.path}.${key}`);
-    if (!passes(resolved, check)) {
-      const shown = typeof value === 'string' ? `${describe(check)} (the time string resolved to ${resolved} ${this.unit}s)` : describe(check);
+    if (!inRange(resolved, range)) {
+      const shown = typeof value === 'string' ? `${describeRange(range)} (the time string resolved to ${resolved} ${this.unit}s)` : describeRange(range);
       this.fail(key, value, shown);
     }
     return resolved;

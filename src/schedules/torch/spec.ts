@@ -6,7 +6,7 @@ import type { Schedule } from '../schedule.js';
  *
  * @example
  * ```ts
- * import { TORCH_SCHEDULER_TYPES } from 'hyperschedule';
+ * import { TORCH_SCHEDULER_TYPES } from './spec.js';
  * TORCH_SCHEDULER_TYPES.includes('OneCycleLR'); // true
  * ```
  */
@@ -27,12 +27,6 @@ export const TORCH_SCHEDULER_TYPES = [
 
 /**
  * A PyTorch scheduler class name (`torch.optim.lr_scheduler.<type>`).
- *
- * @example
- * ```ts
- * import type { TorchSchedulerType } from 'hyperschedule';
- * const t: TorchSchedulerType = 'CosineAnnealingLR';
- * ```
  */
 export type TorchSchedulerType = (typeof TORCH_SCHEDULER_TYPES)[number];
 
@@ -42,7 +36,7 @@ export type TorchSchedulerType = (typeof TORCH_SCHEDULER_TYPES)[number];
  *
  * @example
  * ```ts
- * import { isTorchSchedulerType } from 'hyperschedule';
+ * import { isTorchSchedulerType } from './spec.js';
  * isTorchSchedulerType('StepLR'); // true
  * isTorchSchedulerType('cosine'); // false
  * ```
@@ -55,12 +49,6 @@ export function isTorchSchedulerType(value: unknown): value is TorchSchedulerTyp
  * Fields of the outermost spec describing the optimizer the scheduler is attached to.
  * `base` is the optimizer's initial LR (PyTorch's `initial_lr`); `momentum` (SGD) or `beta1`
  * (Adam/AdamW) its initial momentum, which only matters when no scheduler cycles momentum.
- *
- * @example
- * ```ts
- * import type { TorchOptimizerFields } from 'hyperschedule';
- * const adamW: TorchOptimizerFields = { base: 1e-3, beta1: 0.9 };
- * ```
  */
 export interface TorchOptimizerFields {
   /** The optimizer's initial learning rate. Required except for a lone CyclicLR / OneCycleLR. */
@@ -274,18 +262,6 @@ export interface ChainedSchedulerSpec extends TorchOptimizerFields {
  * in camelCase (`T_max` → `tMax`, `eta_min` → `etaMin`, `T_0` → `t0`, ...), and the outermost
  * spec carries the optimizer's initial LR as `base`. Integer step counts may be time strings
  * (`"6ep"`, `"0.1dur"`), resolved with `FromTorchOptions.run`.
- *
- * @example
- * ```ts
- * import type { TorchSchedulerSpec } from 'hyperschedule';
- * const spec: TorchSchedulerSpec = {
- *   type: 'SequentialLR', base: 1e-3, milestones: [6],
- *   schedulers: [
- *     { type: 'LinearLR', startFactor: 0.1, endFactor: 1, totalIters: 6 },
- *     { type: 'CosineAnnealingLR', tMax: 100, etaMin: 1e-6 },
- *   ],
- * };
- * ```
  */
 export type TorchSchedulerSpec =
   | StepLRSpec
@@ -303,13 +279,6 @@ export type TorchSchedulerSpec =
 
 /**
  * Options of {@link fromTorch}.
- *
- * @example
- * ```ts
- * import type { FromTorchOptions } from 'hyperschedule';
- * // The scheduler is stepped once per epoch; time strings resolve against a 100-epoch run.
- * const opts: FromTorchOptions = { unit: 'epoch', run: { epochs: 100, stepsPerEpoch: 87 } };
- * ```
  */
 export interface FromTorchOptions {
   /**

@@ -65,7 +65,7 @@ describe('warmup', () => {
     // optax: linear 0 -> peak over W steps, then cosine from peak to end over decay_steps - W.
     const [peak, end, W, decay] = [0.1, 0.001, 100, 1000];
     const cosine: Schedule = leaf({ kind: 'cos', init: peak, min: end, period: decay - W });
-    const w = warmup(cosine, { duration: W });
+    const w = warmup(cosine, { duration: W, from: 0 }); // optax's init_value = 0
     const optax = (t: number): number => t < W
       ? (peak * t) / W
       : end + (peak - end) * 0.5 * (1 + Math.cos((Math.PI * Math.min(t - W, decay - W)) / (decay - W)));
@@ -90,7 +90,7 @@ describe('warmup', () => {
 
   it('resolves time strings against the run length and keeps the child unit', () => {
     const child = leaf({ kind: 'affine', a: 1, b: 0 });
-    const w = warmup(child, { duration: '2ep' }, { run: { stepsPerEpoch: 5 } });
+    const w = warmup(child, { duration: '2ep', from: 0 }, { run: { stepsPerEpoch: 5 } });
     expect(w.unit).toBe('step');
     expect(w.at(5)).toBeCloseTo(0.5, 15);
     expect(w.toJSON()).toMatchObject({ type: 'warmup', unit: 'step', duration: 10, from: 0, shape: 'linear' });
@@ -105,10 +105,24 @@ describe('warmup', () => {
     expectError(() => warmup(child, { duration: 'ten' }), 'warmup.duration');
     expectError(() => warmup(child, { duration: 5, from: Number.POSITIVE_INFINITY }), 'warmup.from');
     expectError(() => warmup(child, { duration: 5, shape: 'quadratic' as WarmupShape }), 'warmup.shape');
-    expectError(() => warmup(child, { duration: 5, shape: 'exponential' }), 'warmup.from');
+    expectError(() => warmup(child, { duration: 5, shape: 'exponential', from: 0 }), 'warmup.from');
     expectError(() => warmup(child, { duration: 5, shape: 'exponential', from: -1 }), 'warmup.from');
     expectError(() => warmup(leaf({ kind: 'affine', a: -1, b: 0 }), { duration: 5, shape: 'exponential', from: 0.1 }), 'warmup.schedule');
     expectError(() => warmup({ at: 3 } as unknown as Schedule, { duration: 5 }), 'warmup.schedule');
+  });
+
+  it('by default starts at 1% of the peak: > 0 for a positive peak, so a positive domain holds from t = 0', () => {
+    // The old default (from = 0) left a 'positive' learning rate at t = 0 (issue 9, trap 4).
+    fc.assert(fc.property(positiveLeafDesc, num(1, 500), fc.constantFrom(...shapes), fc.boolean(), (d, duration, shape, overlap) => {
+      const child = leaf(d);
+      const peak = overlap ? child.at(duration) : child.at(0);
+      const w = warmup(child, { duration, shape, overlap });
+      expect(w.at(0)).toBe(0.01 * peak);
+      expect(w.toJSON()).toMatchObject({ from: 0.01 * peak });
+      for (const t of grid(duration)) expect(w.at(t)).toBeGreaterThan(0);
+      expect(w.at(duration)).toBe(peak);
+    }));
+    expect(warmup(leaf({ kind: 'affine', a: 0.1, b: 0 }), { duration: 10 }).at(0)).toBeCloseTo(0.001, 15);
   });
 
   it('never produces NaN on the ramp', () => {

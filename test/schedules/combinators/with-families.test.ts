@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  constant, cosine, exponentialDecay, linear, product, quantize, sequence, stepDecay, warmup,
+  clamp, constant, cosine, exponentialDecay, linear, product, quantize, repeat, scale, sequence, shift, stepDecay, warmup,
 } from '../../../src/index.js';
 import { num } from './leaves.js';
 
@@ -62,5 +62,31 @@ describe('combinators over families', () => {
     }
     expect(perEpoch.at(87)).toBe(perEpoch.at(0));
     expect(perEpoch.at(88)).not.toBe(perEpoch.at(87));
+  });
+});
+
+describe('end of combinators', () => {
+  const lin = linear({ init: 1, end: 0.1, duration: 10 });
+  it('follows from the children', () => {
+    expect(warmup(lin, { duration: 5 }).end).toBe(15);
+    expect(warmup(lin, { duration: 5, overlap: true }).end).toBe(10);
+    expect(warmup(lin, { duration: 20, overlap: true }).end).toBe(20);
+    expect(sequence([lin, cosine({ init: 1, duration: 30 })], [10]).end).toBe(40);
+    expect(sequence([lin, exponentialDecay({ init: 1, rate: 0.5 })], [10]).end).toBeUndefined();
+    expect(product([lin, constant({ value: 2 })]).end).toBe(10);
+    expect(product([lin, stepDecay({ init: 1, stepSize: 3, gamma: 0.5 })]).end).toBeUndefined();
+    expect(quantize(lin, 3).end).toBe(12);
+    expect(repeat(lin, 4).end).toBeUndefined();
+    expect(repeat(constant({ value: 1 }), 4).end).toBe(0);
+    expect(shift(lin, 7).end).toBe(17);
+    expect(scale(lin, 2).end).toBe(10);
+    expect(clamp(lin, { min: 0.5 }).end).toBe(10);
+  });
+
+  it('at(t) === at(end) past the end of a nested composition', () => {
+    const s = clamp(sequence([warmup(lin, { duration: 3 }), quantize(shift(lin, 2), 4)], [13]), { max: 0.9 });
+    const end = s.end!;
+    expect(end).toBe(13 + 12);
+    for (const dt of [0, 0.5, 1, 100, 1e9]) expect(s.at(end + dt)).toBe(s.at(end));
   });
 });

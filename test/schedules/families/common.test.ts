@@ -2,17 +2,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HyperscheduleError } from '../../../src/errors.js';
 import * as F from '../../../src/schedules/families/index.js';
-import { fromJSON } from '../../../src/schedules/json.js';
+import { definitionOf } from '../../../src/schedules/define.js';
+import { fromJSON, scheduleTypes } from '../../../src/schedules/json.js';
 import { anySchedule, expectFieldError, time } from './helpers.js';
 
 const families = Object.entries(anySchedule);
 const same = (a: number, b: number): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));
 
 describe('every family', () => {
-  it('has a codec for every family and an arbitrary for every codec but lambda', () => {
-    const types = F.FAMILY_CODECS.map((c) => c.type).sort();
+  it('fromJSON decodes every family, and every family but lambda has an arbitrary', () => {
+    const types = Object.values(F).map((family) => definitionOf(family).type).sort();
     expect(types).toEqual([...Object.keys(anySchedule), 'lambda'].sort());
     expect(new Set(types).size).toBe(types.length);
+    for (const type of types) expect(scheduleTypes()).toContain(type);
   });
 
   describe.each(families)('%s', (name, arb) => {
@@ -129,7 +131,8 @@ describe('invalid arguments name family.field, the value and what is allowed', (
     ['NaN point value', () => F.piecewiseLinear({ points: [[0, Number.NaN]] }), 'piecewiseLinear.points[0][1]'],
     ['unknown unit', () => F.constant({ value: 1, unit: 'hour' as never }), 'constant.unit'],
     ['options not an object', () => F.constant(null as never), 'constant'],
-    ['unknown lambda', () => F.lambda({ name: 'never-registered' }), 'lambda.name'],
+    ['lambda without its function', () => F.lambda({ name: 'no-fn' } as never), 'lambda.fn'],
+    ['spec naming a lambda not given', () => fromJSON({ type: 'lambda', name: 'never-given' }), 'lambda.name'],
     ['spec with a typo', () => fromJSON({ type: 'cosine', init: 1, decaySteps: 10 }), 'cosine.decaySteps'],
     ['spec missing a field', () => fromJSON({ type: 'stepDecay', init: 1, gamma: 0.1 }), 'stepDecay.stepSize'],
     ['spec with a bad child', () => fromJSON({ type: 'withNoise', schedule: 3 }), 'withNoise.schedule'],
@@ -162,5 +165,74 @@ describe('invalid arguments name family.field, the value and what is allowed', (
       expect(caught).toBeInstanceOf(HyperscheduleError);
       expect((caught as HyperscheduleError).field).toBe(field);
     }), { numRuns: 200 });
+  });
+});
+
+describe('end: the time from which the value no longer changes', () => {
+  const after = fc.oneof(fc.double({ min: 0, max: 1e4, noNaN: true }), fc.constantFrom(0, 1e9, 1e15));
+
+  describe.each(families)('%s', (_name, arb) => {
+    it('at(t) === at(end) for every t >= end, when end is given', () => {
+      fc.assert(fc.property(arb, after, (s, dt) => {
+        if (s.end === undefined) return;
+        expect(s.end).toBeGreaterThanOrEqual(0);
+        expect(Object.is(s.at(s.end + dt), s.at(s.end))).toBe(true);
+      }), { numRuns: 100 });
+    });
+  });
+
+  it('is the duration or total where the formula has one, and absent where the value never settles', () => {
+    expect(F.constant({ value: 1 }).end).toBe(0);
+    expect(F.linear({ init: 1, end: 0, duration: 10 }).end).toBe(10);
+    expect(F.cosine({ init: 1, duration: 10 }).end).toBe(10);
+    expect(F.cosine({ init: 1, duration: 10, periodic: true }).end).toBeUndefined();
+    expect(F.polynomial({ init: 1, duration: 10 }).end).toBe(10);
+    expect(F.polynomial({ init: 1, duration: 10, cycle: true }).end).toBeUndefined();
+    expect(F.warmupStableDecay({ peak: 1, total: 100, warmup: 10, decay: 20 }).end).toBe(100);
+    expect(F.oneCycle({ max: 1, total: 100 }).end).toBe(99);
+    expect(F.tanhDecay({ init: 1, duration: 10 }).end).toBe(10);
+    expect(F.multiStepDecay({ init: 1, milestones: [3, 7], gamma: 0.1 }).end).toBe(7);
+    expect(F.piecewiseLinear({ points: [[0, 1], [5, 2]] }).end).toBe(5);
+    // Keras semantics: the last value starts just after the last boundary.
+    const steps = F.piecewiseConstant({ boundaries: [5], values: [1, 2] });
+    expect(steps.end).toBeGreaterThan(5);
+    expect(steps.at(steps.end!)).toBe(2);
+    expect(F.piecewiseConstant({ boundaries: [5], values: [1, 2], atBoundary: 'next' }).end).toBe(5);
+    for (const s of [
+      F.cyclic({ base: 0, max: 1, stepSizeUp: 5 }), F.cosineWarmRestarts({ init: 1, period: 10 }),
+      F.stepDecay({ init: 1, stepSize: 3, gamma: 0.5 }), F.exponentialDecay({ init: 1, rate: 0.5 }),
+      F.inverseTime({ init: 1, rate: 1 }), F.inverseSqrt({ init: 1 }), F.withNoise(F.constant({ value: 1 })),
+      F.lambda({ name: 'f', fn: () => 1 }),
+    ]) expect(s.end, s.type).toBeUndefined();
+    expect(F.withNoise(F.linear({ init: 1, end: 0, duration: 10 }), { range: [0, 20] }).end).toBe(20);
+  });
+});
+
+describe('decays end exactly at their final value', () => {
+  const lr = fc.double({ min: 1e-6, max: 10, noNaN: true });
+  const low = fc.double({ min: 0, max: 1e-3, noNaN: true });
+  const span = fc.double({ min: 0.5, max: 1e4, noNaN: true });
+
+  it('cosine, linear, polynomial and tanhDecay at their duration and after', () => {
+    fc.assert(fc.property(lr, low, span, fc.double({ min: 0.1, max: 4, noNaN: true }), (init, min, duration, power) => {
+      for (const t of [duration, duration * 1.5, duration + 1e9]) {
+        expect(F.cosine({ init, min, duration }).at(t)).toBe(min);
+        expect(F.cosine({ init, min, duration, exponent: power, k: power }).at(t)).toBe(min);
+        expect(F.linear({ init, end: min, duration }).at(t)).toBe(min);
+        expect(F.polynomial({ init, end: min, duration, power }).at(t)).toBe(min);
+        expect(F.tanhDecay({ init, min, duration }).at(t)).toBe(min);
+      }
+    }));
+  });
+
+  it('oneCycle and its momentum hold the final value exactly from total - 1 on, for both anneals', () => {
+    fc.assert(fc.property(lr, fc.integer({ min: 20, max: 5000 }), fc.double({ min: 0.1, max: 0.45, noNaN: true }), fc.constantFrom<'cos' | 'linear'>('cos', 'linear'), fc.boolean(),
+      (max, total, pctStart, anneal, threePhase) => {
+        const s = F.oneCycle({ max, total, pctStart, anneal, threePhase });
+        const final = max / 25 / 1e4;
+        for (const t of [total - 1, total, total * 3]) expect(s.at(t)).toBe(final);
+        const m = F.oneCycleMomentum({ total, pctStart, anneal, threePhase });
+        expect(m.at(total - 1)).toBe(0.95);
+      }));
   });
 });

@@ -54,3 +54,26 @@ describe('warmupStableDecay', () => {
     expectClose(warmupStableDecay({ ...base, warmupShape: '1-sqrt' }).at(7.5), 1 - Math.sqrt(0.25), 1e-12);
   });
 });
+
+describe('warmupStableDecay ends exactly at min (issue 9: a random seed found 3.2e-6 at t = total)', () => {
+  it('with the numbers that failed (FC_SEED=585080779; the issue quotes them rounded)', () => {
+    // Unrounded: warmup + stable + decay summed to a hair past total, so t = total was still in
+    // the cooldown.
+    const s = warmupStableDecay({ peak: 0.01, total: 4479, warmup: 559.8749992119592, decay: 1.4210854715202006e-9, min: 0 });
+    expect(s.at(4479)).toBe(0);
+    expect(s.at(4479 * 2)).toBe(0);
+    expect(s.at(4478)).toBe(0.01);
+    expect(s.end).toBe(4479);
+    const rounded = warmupStableDecay({ peak: 0.01, total: 4479, warmup: 559.87, decay: 1.42e-9, min: 0 });
+    expect(rounded.at(4479)).toBe(0);
+  });
+
+  it('for every total, warmup and decay, at(total) is min and nothing passes min on the way', () => {
+    fc.assert(fc.property(arb, fc.double({ min: 0, max: 1, noNaN: true }), (a, f) => {
+      const s = warmupStableDecay(a);
+      expect(s.at(a.total)).toBe(a.min);
+      const x = a.total - a.decay * f;
+      expect(s.at(x)).toBeGreaterThanOrEqual(Math.min(a.min, a.peak));
+    }));
+  });
+});

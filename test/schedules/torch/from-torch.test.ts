@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  HyperscheduleError,
-  TORCH_SCHEDULER_TYPES,
-  fromTorch,
-  isTorchSchedulerType,
-  type TorchSchedulerSpec,
-} from '../../../src/index.js';
+import { HyperscheduleError, fromTorch, type TorchSchedulerSpec } from '../../../src/index.js';
+import { TORCH_SCHEDULER_TYPES, isTorchSchedulerType } from '../../../src/schedules/torch/spec.js';
 
 /** Asserts that `fn` throws a HyperscheduleError for `field` whose message contains `fragment`. */
 function expectError(fn: () => unknown, field: string, fragment?: string): void {
