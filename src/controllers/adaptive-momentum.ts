@@ -288,22 +288,3 @@ export function perVariableMomentum(parameter: { readonly value: number; readonl
     },
   };
 }
-
-/**
- * @deprecated Use `adaptiveMomentum(options)`. Kept (not exported from the package root) until
- * the remaining callers move.
- */
-export function adaptiveMomentumController(options: AdaptiveMomentumOptions): Controller<AdaptiveMomentumState, CurvatureObservation> {
-  return adaptiveMomentum({ ...options, perVariable: false });
-}
-
-/**
- * @deprecated Use `adaptiveMomentum({ ...options, perVariable: true })`. Kept (not exported from
- * the package root) until the remaining callers move.
- */
-export function adaptiveMomentumPerVariableController(options: AdaptiveMomentumOptions): Controller<PerVariableMomentumState, PerVariableCurvature> {
-  return adaptiveMomentum({ ...options, perVariable: true });
-}
-
-/** @deprecated Use {@link AdaptiveMomentumOptions} (it now includes `lr`). */
-export type AdaptiveMomentumControllerOptions = AdaptiveMomentumOptions;

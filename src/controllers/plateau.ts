@@ -162,12 +162,3 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions = {}): Controlle
     parseState: (json: unknown, field = 'reduceOnPlateau.state') => readState(json, field),
   });
 }
-
-/**
- * @deprecated Use {@link reduceOnPlateau}, which now returns the controller. Kept (not exported
- * from the package root) until the remaining callers move.
- */
-export const reduceOnPlateauController = reduceOnPlateau;
-
-/** @deprecated Use {@link ReduceOnPlateauOptions}. */
-export type PlateauControllerOptions = ReduceOnPlateauOptions;

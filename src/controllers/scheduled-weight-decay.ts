@@ -167,9 +167,3 @@ export function scheduledWeightDecay(options: ScheduledWeightDecayOptions): Cont
     parseState: (json: unknown, field = 'scheduledWeightDecay.state') => readState(json, field),
   });
 }
-
-/**
- * @deprecated Use {@link scheduledWeightDecay}, which now returns the controller. Kept (not
- * exported from the package root) until the remaining callers move.
- */
-export const scheduledWeightDecayController = scheduledWeightDecay;

@@ -31,8 +31,6 @@ export interface FitCallbackOptions<O extends tf.Optimizer = tf.Optimizer> exten
    * (`model.compile({ optimizer: hook(opt, session) })`).
    */
   readonly optimizer?: O;
-  /** @deprecated Give `optimizer` (the callback only uses `model.optimizer`). */
-  readonly model?: { readonly optimizer: tf.Optimizer };
   /**
    * Instrument the optimizer (default true): device signals (gradient norms, deltas), the
    * non-finite skip and values applied right before each update. With `false`, values are
@@ -70,11 +68,11 @@ function finiteNumber(value: unknown): number | undefined {
 }
 
 function optimizerOf<O extends tf.Optimizer>(options: FitCallbackOptions<O>): O | undefined {
-  const { optimizer, model } = options;
-  if (optimizer !== undefined && model !== undefined && model.optimizer !== optimizer) {
-    throw new HyperscheduleError('fitCallback.optimizer', 'not model.optimizer', 'the optimizer the model was compiled with');
+  // 0.1 took `{ model }`; a JavaScript caller still passing it would otherwise lose the hook silently.
+  if ('model' in options) {
+    throw new HyperscheduleError('fitCallback.model', '{ model }', 'no such option since 0.2: give { optimizer: model.optimizer }');
   }
-  return optimizer ?? (model?.optimizer as O | undefined);
+  return options.optimizer;
 }
 
 /**
@@ -111,6 +109,7 @@ function optimizerOf<O extends tf.Optimizer>(options: FitCallbackOptions<O>): O 
  * ```
  */
 export function fitCallback<O extends tf.Optimizer = tf.Optimizer>(session: HyperscheduleSession, options: FitCallbackOptions<O> = {}): FitCallbacks {
+  optimizerOf(options); // a bad option fails here, not at the start of the fit
   const hookOptimizer = options.hookOptimizer ?? true;
   const batchMetrics = options.batchMetrics ?? true;
   /** Hooked by this callback (unhooked at the end), checked to really perform the updates. */

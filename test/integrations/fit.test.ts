@@ -98,7 +98,7 @@ describe('model.fit callback', () => {
     await model.fit(tf.tensor2d(xsNaN, [N, 1]), tf.tensor2d(ysArr, [N, 1]), {
       epochs: 1, batchSize: 4, shuffle: false, verbose: 0,
       // `model` (deprecated) still finds the optimizer.
-      callbacks: [fitCallback(session, { model }), { onBatchEnd: async () => { weights.push(kernel(model)); } }],
+      callbacks: [fitCallback(session, { optimizer: model.optimizer }), { onBatchEnd: async () => { weights.push(kernel(model)); } }],
     });
     expect(weights[2]).toBe(weights[1]);
     expect(weights.every(Number.isFinite)).toBe(true);
@@ -172,7 +172,7 @@ describe('fitDataset with a scheduled batch size', () => {
     await model.fitDataset(tf.data.generator(batches.generator), {
       epochs: 2, verbose: 0,
       callbacks: [
-        fitCallback(session, { model }),
+        fitCallback(session, { optimizer: model.optimizer }),
         {
           onEpochBegin: async (e: number) => { epoch = e; },
           onBatchEnd: async (b: number, logs?: tf.Logs) => {

@@ -102,7 +102,7 @@ describe('model.fit with a session-driven AdamW', () => {
     const optimizer = new RecordingAdamW({ learningRate: lr, weightDecay: grouped(wd, [{ match: isBiasOrNorm, value: 0 }]) });
     const a = model();
     a.compile({ optimizer, loss: 'meanSquaredError' });
-    await a.fit(xs, ys, { epochs: EPOCHS, batchSize: BATCH, shuffle: false, verbose: 0, callbacks: fitCallback(session, { model: a }) });
+    await a.fit(xs, ys, { epochs: EPOCHS, batchSize: BATCH, shuffle: false, verbose: 0, callbacks: fitCallback(session, { optimizer: a.optimizer }) });
 
     const { sizes, epochTime } = clockBeforeEachUpdate();
     expect(optimizer.seen).toHaveLength(sizes.length);
@@ -183,7 +183,7 @@ describe('model.fit with a session-driven AdamW', () => {
     const sizes: number[] = [];
     await m.fitDataset(tf.data.generator(batches.generator as () => Iterator<tf.TensorContainer>), {
       epochs: 3, verbose: 0,
-      callbacks: [fitCallback(session, { model: m }), { onBatchEnd: async (_b: number, logs?: Record<string, unknown>) => { sizes.push(logs!.size as number); } }],
+      callbacks: [fitCallback(session, { optimizer: m.optimizer }), { onBatchEnd: async (_b: number, logs?: Record<string, unknown>) => { sizes.push(logs!.size as number); } }],
     });
     // Epoch e uses min(16, 2 * 3^e): 11 batches of 2, then 4 of 6 (the last one short), then 2 of 16 (6 left).
     expect(sizes).toEqual([...Array<number>(11).fill(2), 6, 6, 6, 4, 16, 6]);

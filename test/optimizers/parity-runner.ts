@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Adam, AdamW, SGD } from '../../src/optimizers/index.js';
 import type { LiveOptimizer } from '../../src/optimizers/live-optimizer.js';
-import type { GroupedValueSource } from '../../src/params/grouped.js';
+import type { GroupedValueSource } from '../../src/values/grouped.js';
 import { loadTorchFixture, type TorchScenario } from './fixture.js';
 
 /** Runs torch fixture scenarios through our optimizers on the current tfjs backend. */

@@ -5,7 +5,7 @@ import { HyperscheduleError } from '../../src/errors.js';
 import { Adam, AdamW, SGD, excludeBiasAndNorm } from '../../src/optimizers/index.js';
 import type { LiveOptimizer } from '../../src/optimizers/live-optimizer.js';
 import { ScalarCache } from '../../src/optimizers/scalar-cache.js';
-import { grouped, isBiasOrNorm } from '../../src/params/grouped.js';
+import { grouped, isBiasOrNorm } from '../../src/values/grouped.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

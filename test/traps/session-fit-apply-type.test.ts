@@ -43,4 +43,12 @@ describe('trap 7: fitCallback apply is typed with the real optimizer', () => {
     ).rejects.toThrow(/fitCallback\.optimizer/);
     model.dispose();
   });
+
+  test("0.1's { model } option is refused with the replacement, not ignored", () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const legacy = { model } as unknown as Parameters<typeof fitCallback>[1];
+    expect(() => fitCallback(createSession(), legacy)).toThrow(/fitCallback\.model: .*optimizer: model\.optimizer/);
+    model.dispose();
+  });
 });
