@@ -13,8 +13,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // tfjs backends are process-global; forks keep test files isolated from each other.
     pool: 'forks',
-    // vitest's default (cores - 1) runs one file at a time on a 2-core machine; most files wait on
-    // module loading, so two workers cut its wall time by about a quarter there.
+    // vitest's default (cores - 1) runs one file at a time on a 2-core machine, where most of a
+    // file's time is loading tfjs; two workers keep both cores busy.
     maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

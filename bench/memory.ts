@@ -65,7 +65,7 @@ async function flatMemory(steps: number): Promise<{ model: string; steps: number
   const subs = [s.updateApplied$, s.loss$, s.gradNorm$, s.gradNorms$, s.gradDeltaNorm$, s.gradDeltaNorms$, s.paramDeltaNorm$, s.paramDeltaNorms$, s.epochEnd$]
     .map((o) => (o as { subscribe: (f: () => void) => { unsubscribe(): void } }).subscribe(() => { events += 1; }));
   const opt = hook(new AdamW({ learningRate: lr, beta1, weightDecay: wd }), session);
-  const source = scheduledBatches({ xs: data.xs, ys: data.ys }, { batchSize, session, dropLast: true });
+  const source = scheduledBatches({ xs: data.xs, ys: data.ys }, { session, dropLast: true });
   const samples: Sample[] = [];
   const sample = (step: number) => {
     const m = tf.memory();

@@ -115,7 +115,7 @@ function makeVariant(name: VariantName, model: BenchModel, data: { xs: tf.Tensor
   const opt = hook(new AdamW({ learningRate: params.lr, beta1: params.beta1, weightDecay: params.wd }), session, {
     onNonFinite: name === 'schedules' ? 'apply' : 'skip',
   });
-  const source = scheduledBatches({ xs: data.xs, ys: data.ys }, { batchSize, session, dropLast: true });
+  const source = scheduledBatches({ xs: data.xs, ys: data.ys }, { session, dropLast: true });
   let epoch = source[Symbol.iterator]();
   const step = () => {
     let next = epoch.next();

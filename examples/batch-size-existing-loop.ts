@@ -87,7 +87,7 @@ export function trainScheduled(train: Train, cfg: LoopConfig, inputs: number): T
   hook(optimizer, session, { apply: (o) => o.setLearningRate(lr.value) });
   const sizes: number[] = [];
   for (let epoch = 0; epoch < cfg.epochs; epoch++) {
-    for (const { xs, ys } of scheduledBatches(train, { batchSize: batch, session, shuffle: true, seed: cfg.seed })) {
+    for (const { xs, ys } of scheduledBatches(train, { session, shuffle: true, seed: cfg.seed })) {
       optimizer.minimize(() => crossEntropy(model, xs, ys));
       sizes.push(xs.shape[0]);
       tf.dispose([xs, ys]);

@@ -55,7 +55,7 @@ export type {
 
 // Session and hooks: the clock and signals of one run, attached to a tfjs loop or model.fit.
 export { createSession, hook, unhook, fitCallback, scheduledBatches } from './integrations/index.js';
-export { accumulateGradients } from './training/index.js';
+export { minimizeAccumulated } from './training/index.js';
 export type {
   HyperscheduleSession, SessionOptions, SessionState, UpdateReport, BatchOutcome, HookOptions, HookState,
   FitCallbackOptions, FitCallbacks, BatcherOptions, DatasetLike, ScheduledBatches, TensorData,
@@ -69,7 +69,7 @@ export type {
 export type { TrainingClock, ClockState, ClockRun, ClockSnapshot } from './clock/index.js';
 
 // Controllers: a value that reacts to training signals; one Controller object per rule.
-export { reduceOnPlateau, adaptiveMomentum, scheduledWeightDecay, perVariableMomentum, defineController } from './controllers/index.js';
+export { reduceOnPlateau, adaptiveMomentum, scheduledWeightDecay, defineController } from './controllers/index.js';
 export { enableAdaptiveMomentum } from './training/index.js';
 export type {
   Controller, ReduceOnPlateauOptions, PlateauState, AdaptiveMomentumOptions, AdaptiveMomentumState,

@@ -22,9 +22,9 @@ const ROOT_EXPORTS = [
   // parameters and domains
   'combine', 'domains', 'grouped', 'param',
   // session and hooks
-  'accumulateGradients', 'createSession', 'fitCallback', 'hook', 'scheduledBatches', 'unhook',
+  'createSession', 'fitCallback', 'hook', 'minimizeAccumulated', 'scheduledBatches', 'unhook',
   // controllers
-  'adaptiveMomentum', 'defineController', 'enableAdaptiveMomentum', 'perVariableMomentum', 'reduceOnPlateau',
+  'adaptiveMomentum', 'defineController', 'enableAdaptiveMomentum', 'reduceOnPlateau',
   'scheduledWeightDecay',
   // optimizers
   'Adam', 'AdamS', 'AdamW', 'SGD', 'SGDS', 'excludeBiasAndNorm', 'setTfOptimizerValues',

@@ -303,7 +303,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
       let stepInEpoch = Math.round(extras.partial.count / config.batchSize);
       // The scheduled batcher reads the batch-size parameter before every batch, tells the session
       // each batch's size (samples seen -> fractional epochs) and marks the epoch end.
-      for (const batchRows of scheduledBatches(rows, { batchSize: params.batchSize, session, dropLast: true })) {
+      for (const batchRows of scheduledBatches(rows, { session, dropLast: true })) {
         const used = live.values();
         const before = session.clock.snapshot();
         if (before.step % stride === 0) {

@@ -1,4 +1,4 @@
-import { HyperscheduleError } from '../errors.js';
+import { checkNumber } from '../check.js';
 import type { TimeUnit } from '../schedules/schedule.js';
 import {
   advanceClock,
@@ -11,6 +11,8 @@ import {
   type ClockSnapshot,
   type ClockState,
 } from './state.js';
+
+const positive = checkNumber({ gt: 0 });
 
 /**
  * Training time of one run: optimizer updates applied, samples seen, fractional epochs and
@@ -97,7 +99,7 @@ export class TrainingClock {
     const filled: Record<string, number> = {};
     for (const [key, value] of Object.entries(run)) {
       if (value === undefined || value === null) continue;
-      if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new HyperscheduleError(`run.${key}`, value, 'a finite number > 0');
+      positive(value, `run.${key}`);
       if ((this.runLength as Record<string, number | undefined>)[key] === undefined) filled[key] = value;
     }
     this.runLength = { ...this.runLength, ...filled };

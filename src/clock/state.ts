@@ -3,6 +3,9 @@ import { HyperscheduleError } from '../errors.js';
 import type { RunLength } from '../schedules/duration.js';
 import type { TimeUnit } from '../schedules/schedule.js';
 
+/** A run-length field: a finite number > 0. */
+const positive = checkNumber({ gt: 0 });
+
 /**
  * The serialisable state of a training clock. Epoch time is derived from samples, so it stays
  * right when the batch size changes mid-run.
@@ -66,13 +69,8 @@ export interface ClockSnapshot extends ClockState {
  */
 export function initialClockState(run: ClockRun = {}): ClockState {
   const perEpoch = run.samplesPerEpoch;
-  if (perEpoch !== undefined) checkPositive('run.samplesPerEpoch', perEpoch);
+  if (perEpoch !== undefined) positive(perEpoch, 'run.samplesPerEpoch');
   return { step: 0, samples: 0, epochsCompleted: 0, samplesInEpoch: 0, samplesPerEpoch: perEpoch ?? null, samplesCounted: true };
-}
-
-function checkPositive(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new HyperscheduleError(field, value, 'a finite number > 0');
-  return value;
 }
 
 /**
@@ -139,9 +137,9 @@ export function clockEpoch(state: ClockState): number {
 export function clockProgress(state: ClockState, run: ClockRun = {}): number | undefined {
   const totalSteps = run.totalSteps ?? (run.epochs !== undefined && run.stepsPerEpoch !== undefined ? run.epochs * run.stepsPerEpoch : undefined);
   let fraction: number | undefined;
-  if (totalSteps !== undefined) fraction = state.step / checkPositive('run.totalSteps', totalSteps);
-  else if (run.epochs !== undefined) fraction = clockEpoch(state) / checkPositive('run.epochs', run.epochs);
-  else if (run.totalSamples !== undefined) fraction = state.samples / checkPositive('run.totalSamples', run.totalSamples);
+  if (totalSteps !== undefined) fraction = state.step / positive(totalSteps, 'run.totalSteps');
+  else if (run.epochs !== undefined) fraction = clockEpoch(state) / positive(run.epochs, 'run.epochs');
+  else if (run.totalSamples !== undefined) fraction = state.samples / positive(run.totalSamples, 'run.totalSamples');
   return fraction === undefined ? undefined : Math.min(1, Math.max(0, fraction));
 }
 

@@ -3,18 +3,12 @@ import { checkBoolean, checkNumber, checkObject, checkOptional, checkRecord } fr
 import type { TrainingSignals } from '../signals/hub.js';
 import type { PerVariable } from '../signals/types.js';
 import { readValueFor } from '../values/grouped.js';
-import { checkNumberOrSource, readValue, type NumberOrSource } from '../values/value-source.js';
+import { checkNumberOrSource, readValue, type NumberOrSource, type ValueSource } from '../values/value-source.js';
 import { defineController, type Controller } from './controller.js';
 
 /**
  * Options of {@link adaptiveMomentum}, the adaptive heavy-ball momentum of Sun et al. 2021
  * (arXiv 2110.09057).
- *
- * @example
- * ```ts
- * import type { AdaptiveMomentumOptions } from 'hyperschedule';
- * const o: AdaptiveMomentumOptions = { lr: 0.05, delta: 1e-3, initial: 0.9 };
- * ```
  */
 export interface AdaptiveMomentumOptions {
   /** The step size gamma: the optimizer's learning rate (a number or a live source, read per update; per variable when it has `valueFor`). */
@@ -37,12 +31,6 @@ export interface AdaptiveMomentumOptions {
  * quadratic g_k - g_{k-1} = A (x_k - x_{k-1}), so their ratio is the curvature along that step.
  * Both are `null` (or absent) at the first update. These are the signals `gradDeltaNorm` and
  * `paramDeltaNorm` of one applied update.
- *
- * @example
- * ```ts
- * import type { CurvatureObservation } from 'hyperschedule';
- * const o: CurvatureObservation = { lr: 0.01, gradDeltaNorm: 0.3, paramDeltaNorm: 0.002 };
- * ```
  */
 export interface CurvatureObservation {
   /** The step size gamma (the learning rate of the update). */
@@ -72,12 +60,6 @@ export interface AdaptiveMomentumState {
 /**
  * The state of the per-variable controller: one momentum per variable that has had a secant
  * pair; `value` (the parameter's value, for plots and configs) is their mean.
- *
- * @example
- * ```ts
- * import type { PerVariableMomentumState } from 'hyperschedule';
- * const s: PerVariableMomentumState = { value: 0.85, values: { 'dense/kernel': 0.8, 'dense/bias': 0.9 }, estimates: 1 };
- * ```
  */
 export interface PerVariableMomentumState {
   readonly value: number;
@@ -87,12 +69,6 @@ export interface PerVariableMomentumState {
 
 /**
  * The per-variable secant pairs of one update and the step size per variable.
- *
- * @example
- * ```ts
- * import type { PerVariableCurvature } from 'hyperschedule';
- * const o: PerVariableCurvature = { lr: 0.1, gradDeltaNorms: { w: 2 }, paramDeltaNorms: { w: 1 } };
- * ```
  */
 export interface PerVariableCurvature {
   /** One step size for all variables, or one per variable name. */
@@ -258,33 +234,4 @@ export function adaptiveMomentum(options: AdaptiveMomentumOptions): Controller<A
     valueFor: (state: PerVariableMomentumState, variableName: string) => state.values[variableName],
     parseState: (json: unknown, field = 'adaptiveMomentum.state') => readPerVariableState(json, field),
   });
-}
-
-/**
- * Each variable's own momentum from a parameter driven by `adaptiveMomentum({ perVariable: true })`,
- * as a source with `valueFor(variableName)` (a variable without an estimate yet gets the
- * parameter's value, the mean). The parameter itself already has `valueFor` and optimizers read
- * it per variable; this view makes the intent explicit, and gives any source a `valueFor`.
- *
- * @example
- * ```ts
- * import { SGD, adaptiveMomentum, param, perVariableMomentum } from 'hyperschedule';
- * const beta = param('momentum', { controller: adaptiveMomentum({ lr: 0.05, initial: 0.5, perVariable: true }) }, { domain: 'unitInterval' });
- * const perVariable = perVariableMomentum(beta);
- * perVariable.valueFor('dense_Dense1/kernel'); // 0.5 until the first estimate
- * const opt = new SGD({ learningRate: 0.05, momentum: perVariable });
- * ```
- */
-export function perVariableMomentum(parameter: { readonly value: number; readonly valueFor?: ((variableName: string) => number) | undefined }): {
-  readonly value: number;
-  valueFor(variableName: string): number;
-} {
-  return {
-    get value() {
-      return parameter.value;
-    },
-    valueFor(variableName: string): number {
-      return parameter.valueFor ? parameter.valueFor(variableName) : parameter.value;
-    },
-  };
 }

@@ -3,7 +3,6 @@ export { ControllerRunner, type FeedResult } from './runner.js';
 export { reduceOnPlateau, type PlateauState, type ReduceOnPlateauOptions } from './plateau.js';
 export {
   adaptiveMomentum,
-  perVariableMomentum,
   type AdaptiveMomentumOptions,
   type AdaptiveMomentumState,
   type CurvatureObservation,

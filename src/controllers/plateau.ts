@@ -12,12 +12,6 @@ import { defineController, type Controller } from './controller.js';
  * The controller's value starts at `initial` (default 1, so it is a *factor* that multiplies any
  * schedule: cosine × plateau). Give `initial: lr` and `min: minLr` to reproduce PyTorch's learning
  * rate exactly.
- *
- * @example
- * ```ts
- * import type { ReduceOnPlateauOptions } from 'hyperschedule';
- * const opts: ReduceOnPlateauOptions = { metric: 'val_acc', mode: 'max', patience: 3, factor: 0.5, cooldown: 2 };
- * ```
  */
 export interface ReduceOnPlateauOptions {
   /** Metric name, e.g. `'val_loss'` (default) or `'val_acc'`. */

@@ -6,12 +6,6 @@ import type { Controller } from './controller.js';
 /**
  * What one input did: it held a NaN/±Infinity (`invalid`: skipped, nothing changed), or it gave
  * a value that was `accepted` (the new state is committed) or `refused` (the state stays).
- *
- * @example
- * ```ts
- * import type { FeedResult } from './runner.js';
- * const r: FeedResult = { outcome: 'accepted', value: 0.5 };
- * ```
  */
 export type FeedResult =
   | { readonly outcome: 'invalid'; readonly fields: Readonly<Record<string, number>> }

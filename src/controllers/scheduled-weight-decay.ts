@@ -74,12 +74,6 @@ export function sgdsDecayRate(lambda: number, lr: number, momentum: number, damp
 /**
  * State of {@link scheduledWeightDecay}: the running sum of Adam's raw second moments, the
  * updates seen, and the current AdamW weight decay lambda / sqrt(vbar).
- *
- * @example
- * ```ts
- * import type { ScheduledWeightDecayState } from 'hyperschedule';
- * const s: ScheduledWeightDecayState = { secondMomentSum: 0, updates: 0, value: 0 };
- * ```
  */
 export interface ScheduledWeightDecayState {
   readonly secondMomentSum: number;
@@ -90,12 +84,6 @@ export interface ScheduledWeightDecayState {
 /**
  * One update seen by the SWD controller: the global squared gradient norm, the number of scalar
  * parameters and the optimizer's beta2 for that update.
- *
- * @example
- * ```ts
- * import type { SecondMomentObservation } from 'hyperschedule';
- * const o: SecondMomentObservation = { squaredGradNorm: 0.25, paramCount: 1000, beta2: 0.999 };
- * ```
  */
 export interface SecondMomentObservation {
   readonly squaredGradNorm: number;
@@ -120,12 +108,6 @@ function swdStep(lambda: number, state: ScheduledWeightDecayState, input: Second
 
 /**
  * Options of {@link scheduledWeightDecay}.
- *
- * @example
- * ```ts
- * import type { ScheduledWeightDecayOptions } from 'hyperschedule';
- * const o: ScheduledWeightDecayOptions = { lambda: 5e-4, beta2: 0.999 };
- * ```
  */
 export interface ScheduledWeightDecayOptions {
   /** lambda of SWD (>= 0). */

@@ -48,11 +48,6 @@ export interface BatcherOptions {
    * parameter for every batch, counts each batch's samples and marks epoch ends.
    */
   readonly session: HyperscheduleSession;
-  /**
-   * The session's `'batchSize'` parameter, added to the session if it does not hold it yet.
-   * Optional: the session's own is read anyway (there is one batch size).
-   */
-  readonly batchSize?: ScheduledParameter;
   /** Shuffle arrays/tensors each epoch (datasets: use `dataset.shuffle`). Default false. */
   readonly shuffle?: boolean;
   /** Seed of the shuffle; the order depends on (seed, epoch), so a resumed run sees the same order. */
@@ -69,8 +64,8 @@ export interface BatcherOptions {
  *
  * @example
  * ```ts
- * import { createSession, param, positiveInteger, scheduledBatches } from 'hyperschedule';
- * const batchSize = param('batchSize', { initial: 2 }, { domain: positiveInteger() });
+ * import { createSession, param, scheduledBatches } from 'hyperschedule';
+ * const batchSize = param('batchSize', { initial: 2 }, { domain: 'positiveInteger' });
  * const batches = scheduledBatches([1, 2, 3, 4, 5], { session: createSession({ params: [batchSize] }) });
  * const sizes = [];
  * for (const batch of batches) { sizes.push(batch.length); batchSize.set(3); }
@@ -117,17 +112,11 @@ function readBatchSize(source: ScheduledParameter): number {
   return size;
 }
 
-/** The session's batch-size parameter, registering `given` first; a clear error when there is none. */
-function sessionBatchSize(session: HyperscheduleSession, given: unknown): ScheduledParameter {
-  if (given !== undefined) {
-    if (!(given instanceof ScheduledParameter) || given.name !== BATCH_SIZE) {
-      throw new HyperscheduleError(
-        'scheduledBatches.batchSize',
-        given instanceof ScheduledParameter ? given.name : given,
-        `the session's "${BATCH_SIZE}" parameter, or nothing (a fixed size is given once: createSession({ batchSize: 32 }))`,
-      );
-    }
-    session.add(given);
+/** The session's batch-size parameter; a clear error when there is none. */
+function sessionBatchSize(session: HyperscheduleSession, options: BatcherOptions): ScheduledParameter {
+  // 0.1 took the batch size here too; a second source could disagree with the session's.
+  if ('batchSize' in options) {
+    throw new HyperscheduleError('scheduledBatches.batchSize', options.batchSize, `no such option: the batch size is the session's "${BATCH_SIZE}" parameter (createSession({ batchSize: 32 }) or a param('${BATCH_SIZE}', ...) in its params)`);
   }
   const parameter = session.params.get(BATCH_SIZE);
   if (parameter === undefined) {
@@ -139,7 +128,6 @@ function sessionBatchSize(session: HyperscheduleSession, given: unknown): Schedu
   }
   return parameter;
 }
-
 
 function order(n: number, shuffle: boolean, seed: number, epoch: number): number[] {
   const idx = Array.from({ length: n }, (_, i) => i);
@@ -188,8 +176,8 @@ function stackElements(items: unknown[], path = 'element'): unknown {
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
- * import { createSession, param, positiveInteger, scheduledBatches } from 'hyperschedule';
- * const batchSize = param('batchSize', { initial: 16 }, { domain: positiveInteger({ max: 256 }) });
+ * import { createSession, param, scheduledBatches } from 'hyperschedule';
+ * const batchSize = param('batchSize', { initial: 16 }, { domain: 'positiveInteger' });
  * const session = createSession({ params: [batchSize] });
  * const data = { xs: tf.randomNormal([100, 4]), ys: tf.randomNormal([100, 1]) };
  * const batches = scheduledBatches(data, { session, shuffle: true });
@@ -206,7 +194,7 @@ export function scheduledBatches(data: unknown, options: BatcherOptions): Schedu
   if (!(session instanceof HyperscheduleSession)) {
     throw new HyperscheduleError('scheduledBatches.session', session, 'the session whose clock the batch size follows (createSession({ batchSize }))');
   }
-  const batchSize = sessionBatchSize(session, options.batchSize);
+  const batchSize = sessionBatchSize(session, options);
   readBatchSize(batchSize); // fail early on a bad batch size
   if (!Number.isInteger(seed)) throw new HyperscheduleError('scheduledBatches.seed', seed, 'an integer');
   const epochIndex = (): number => session.clock.state.epochsCompleted;

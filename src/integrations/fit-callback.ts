@@ -109,7 +109,7 @@ function optimizerOf<O extends tf.Optimizer>(options: FitCallbackOptions<O>): O 
  * ```
  */
 export function fitCallback<O extends tf.Optimizer = tf.Optimizer>(session: HyperscheduleSession, options: FitCallbackOptions<O> = {}): FitCallbacks {
-  optimizerOf(options); // a bad option fails here, not at the start of the fit
+  const optimizer = optimizerOf(options); // a bad option fails here, not at the start of the fit
   const hookOptimizer = options.hookOptimizer ?? true;
   const batchMetrics = options.batchMetrics ?? true;
   /** Hooked by this callback (unhooked at the end), checked to really perform the updates. */
@@ -134,23 +134,25 @@ export function fitCallback<O extends tf.Optimizer = tf.Optimizer>(session: Hype
         });
       }
       session.expectEpochEnds();
-      const optimizer = optimizerOf(options);
       if (optimizer === undefined) {
         if (options.apply) throw new HyperscheduleError('fitCallback.optimizer', undefined, 'the optimizer the model was compiled with, so apply can write to it');
         return;
       }
-      registerOptimizerParameters(session, optimizer);
       const existing = hookOf(optimizer);
-      if (existing && existing.session !== session) {
-        throw new HyperscheduleError('fitCallback.optimizer', 'hooked to another session', 'an optimizer hooked to this session or not hooked');
+      if (existing) {
+        if (existing.session !== session) {
+          throw new HyperscheduleError('fitCallback.optimizer', 'hooked to another session', 'an optimizer hooked to this session or not hooked');
+        }
+        if (options.apply) {
+          throw new HyperscheduleError('fitCallback.apply', 'an optimizer hooked already', 'apply given to hook() (the hook already applies values)');
+        }
+        return; // its hook adds the parameters it reads and applies values before every update
       }
-      if (existing && options.apply) {
-        throw new HyperscheduleError('fitCallback.apply', 'an optimizer hooked already', 'apply given to hook() (the hook already applies values)');
-      }
-      if (!existing && hookOptimizer) {
+      if (hookOptimizer) {
         hook(optimizer, session, options);
         hookedHere = optimizer;
-      } else if (!existing) {
+      } else {
+        registerOptimizerParameters(session, optimizer);
         applyAtBatchBegin = optimizer;
       }
     },

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { HyperscheduleError } from '../errors.js';
 import type { HyperscheduleSession } from './session.js';
-import { UpdatePipeline, type Gradients } from './update-pipeline.js';
+import { UpdatePipeline, type Gradients, type PipelineOptions } from './update-pipeline.js';
 
 /**
  * Options of {@link hook}.
@@ -51,7 +51,7 @@ interface Patch {
 
 const PATCHES = new WeakMap<object, Patch>();
 
-function readOptions<O extends tf.Optimizer>(options: HookOptions<O>): { apply: HookOptions<O>['apply']; onNonFinite: 'skip' | 'apply' } {
+function readOptions<O extends tf.Optimizer>(options: HookOptions<O>): PipelineOptions<O> {
   const onNonFinite = options.onNonFinite ?? 'skip';
   if (onNonFinite !== 'skip' && onNonFinite !== 'apply') throw new HyperscheduleError('hook.onNonFinite', onNonFinite, '"skip" or "apply"');
   if (options.apply !== undefined && typeof options.apply !== 'function') throw new HyperscheduleError('hook.apply', options.apply, 'a function (optimizer, session) => void');
@@ -94,9 +94,8 @@ export function hook<O extends tf.Optimizer>(optimizer: O, session: Hyperschedul
     if (existing.pipeline.session === session) return optimizer;
     throw new HyperscheduleError('hook.optimizer', 'already hooked', 'an optimizer not hooked to another session (unhook it first)');
   }
-  const { apply, onNonFinite } = readOptions(options);
   const original = target.applyGradients;
-  const pipeline = new UpdatePipeline(optimizer, session, (grads) => original.call(optimizer, grads), { apply, onNonFinite });
+  const pipeline = new UpdatePipeline(optimizer, session, (grads) => original.call(optimizer, grads), readOptions(options));
   // Before patching: a parameter held by another session throws with the optimizer untouched.
   pipeline.registerParameters();
   const ownMethods: Partial<Patchable> = {};

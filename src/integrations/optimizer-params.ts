@@ -1,7 +1,10 @@
 import { ScheduledParameter } from '../params/parameter.js';
 import type { HyperscheduleSession } from './session.js';
 
-/** Values that wrap parameters (a per-variable source, say) list them as `sources`. */
+/**
+ * Values that wrap parameters list them as `sources` (a combined parameter is a
+ * `ScheduledParameter` itself). A wrapper that does not list them hides them from the hook.
+ */
 function wrappedParameters(value: unknown, seen: Set<unknown>): ScheduledParameter[] {
   if (value instanceof ScheduledParameter) return [value];
   if (typeof value !== 'object' || value === null || seen.has(value)) return [];
@@ -13,18 +16,10 @@ function wrappedParameters(value: unknown, seen: Set<unknown>): ScheduledParamet
 /**
  * The parameters an optimizer reads: its own fields holding a `ScheduledParameter`, directly or
  * inside a value that lists its `sources`.
- *
- * @example
- * ```ts
- * import { AdamW, param } from 'hyperschedule';
- * import { optimizerParameters } from './optimizer-params.js';
- * const lr = param('lr', { initial: 1e-3 });
- * optimizerParameters(new AdamW({ learningRate: lr })); // [lr]
- * ```
  */
-export function optimizerParameters(optimizer: object): ScheduledParameter[] {
+function optimizerParameters(optimizer: object): ScheduledParameter[] {
   const seen = new Set<unknown>();
-  return [...new Set(Object.values(optimizer).flatMap((v) => wrappedParameters(v, seen)))];
+  return Object.values(optimizer).flatMap((v) => wrappedParameters(v, seen));
 }
 
 /**

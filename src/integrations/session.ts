@@ -121,7 +121,9 @@ const readSessionState = checkObject({
  * ```
  */
 export class HyperscheduleSession {
+  /** Training time of this run: steps, samples, epochs and progress. */
   readonly clock: TrainingClock;
+  /** The hub the update pipeline publishes on and controllers subscribe to. */
   readonly signals: TrainingSignals;
   private readonly registry = new Map<string, ScheduledParameter>();
   private readonly unbinders: (() => void)[] = [];
@@ -293,7 +295,8 @@ export class HyperscheduleSession {
 
   /**
    * Says that something will call {@link HyperscheduleSession.endEpoch} at every epoch end (the
-   * fit callback and `scheduledBatches` do), so a long first epoch is not mistaken for a loop
+   * fit callback and `scheduledBatches` say so themselves; a loop of your own that calls
+   * `endEpoch()` may too), so a first epoch longer than 100 updates is not mistaken for a loop
    * that never marks epochs.
    */
   expectEpochEnds(): void {

@@ -5,7 +5,7 @@ import { registerOptimizerParameters } from './optimizer-params.js';
 import type { HyperscheduleSession, UpdateReport } from './session.js';
 
 /** tfjs-core's `NamedTensor` (not exported from its index). */
-export type NamedTensor = { name: string; tensor: tf.Tensor };
+type NamedTensor = { name: string; tensor: tf.Tensor };
 
 /** The gradients `tf.Optimizer.applyGradients` takes. */
 export type Gradients = tf.NamedTensorMap | NamedTensor[];
@@ -21,7 +21,9 @@ export type Gradients = tf.NamedTensorMap | NamedTensor[];
  * ```
  */
 export interface PipelineOptions<O> {
+  /** Copies parameter values into the optimizer before each update (`HookOptions.apply`). */
   readonly apply?: ((optimizer: O, session: HyperscheduleSession) => void) | undefined;
+  /** Skip updates with non-finite gradients, or apply them unchecked (`HookOptions.onNonFinite`). */
   readonly onNonFinite: 'skip' | 'apply';
 }
 
@@ -54,7 +56,9 @@ function variableOf(name: string): tf.Variable | undefined {
  * ```
  */
 export class UpdatePipeline<O extends tf.Optimizer = tf.Optimizer> {
+  /** The hooked optimizer. */
   readonly optimizer: O;
+  /** The session its updates drive. */
   readonly session: HyperscheduleSession;
   private readonly applyGradients: (grads: Gradients) => void;
   private readonly options: PipelineOptions<O>;

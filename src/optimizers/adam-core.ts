@@ -89,12 +89,17 @@ interface AdamPlan {
 export abstract class AdamCore extends LiveOptimizer<AdamPlan> {
   /** Step size (number or live source). */
   learningRate: OptimizerValue;
+  /** First-moment decay ({@link AdamOptions.beta1}); assign a new value or source at any time. */
   beta1: OptimizerValue;
+  /** Second-moment decay ({@link AdamOptions.beta2}). */
   beta2: OptimizerValue;
+  /** Added to the denominator ({@link AdamOptions.epsilon}). */
   epsilon: OptimizerValue;
+  /** Decoupled decay (AdamW) or L2 penalty (Adam) ({@link AdamOptions.weightDecay}). */
   weightDecay: OptimizerValue;
   /** Variables for which weight decay is 0 (not saved in configs unless it is excludeBiasAndNorm). */
   excludeFromWeightDecay: WeightDecayExclusion | undefined;
+  /** AMSGrad ({@link AdamOptions.amsgrad}); fixed at construction. */
   readonly amsgrad: boolean;
   protected readonly slotNames: readonly string[];
   /** true: AdamW's decoupled decay; false: Adam's L2 penalty. */

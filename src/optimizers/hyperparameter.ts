@@ -65,7 +65,7 @@ export function readField(source: NumberOrSource, field: string, range: NumberRa
   if (isGroupedValueSource(source)) {
     return (name: string) => checkValue(`${field}[${name}]`, source.valueFor(name), range);
   }
-  return checkValue(field, typeof source === 'number' ? source : source?.value, range);
+  return currentValue(source, field, range);
 }
 
 /**

@@ -86,12 +86,17 @@ export class SGD extends LiveOptimizer<SGDPlan> {
     return 'HyperscheduleSGD';
   }
 
+  /** Step size ({@link SGDOptions.learningRate}); assign a new value or source at any time. */
   learningRate: OptimizerValue;
+  /** Heavy-ball momentum ({@link SGDOptions.momentum}). */
   momentum: OptimizerValue;
+  /** Dampening of the new gradient in the buffer ({@link SGDOptions.dampening}). */
   dampening: OptimizerValue;
+  /** L2 penalty ({@link SGDOptions.weightDecay}). */
   weightDecay: OptimizerValue;
   /** Variables for which weight decay is 0 (not saved in configs unless it is excludeBiasAndNorm). */
   excludeFromWeightDecay: WeightDecayExclusion | undefined;
+  /** Nesterov momentum ({@link SGDOptions.nesterov}); fixed at construction. */
   readonly nesterov: boolean;
   protected readonly slotNames: readonly string[] = ['momentum'];
 

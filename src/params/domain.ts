@@ -4,12 +4,6 @@ import { HyperscheduleError, describeValue } from '../errors.js';
 /**
  * The result of checking a candidate against a {@link ParamDomain}: the (possibly normalised)
  * value, or why it is refused.
- *
- * @example
- * ```ts
- * import type { DomainCheck } from 'hyperschedule';
- * const ok: DomainCheck = { ok: true, value: 0.1 };
- * ```
  */
 export type DomainCheck = { readonly ok: true; readonly value: number } | { readonly ok: false; readonly reason: string };
 
@@ -66,12 +60,6 @@ export function checkCandidate(domain: ParamDomain, candidate: number): DomainCh
 
 /**
  * Options of {@link positiveInteger}.
- *
- * @example
- * ```ts
- * import type { PositiveIntegerOptions } from 'hyperschedule';
- * const o: PositiveIntegerOptions = { max: 4096 };
- * ```
  */
 export interface PositiveIntegerOptions {
   /** Ceiling (e.g. what fits in memory): larger candidates are capped to it, not refused. */
@@ -89,7 +77,7 @@ const readRounding = checkOptional(checkOneOf(['round', 'floor', 'ceil'] as cons
  *
  * @example
  * ```ts
- * import { positiveInteger } from 'hyperschedule';
+ * import { positiveInteger } from './domain.js';
  * const batch = positiveInteger({ max: 512 });
  * batch.check(127.6); // { ok: true, value: 128 }
  * batch.check(2000);  // { ok: true, value: 512 }
@@ -113,12 +101,6 @@ export function positiveInteger(options: PositiveIntegerOptions = {}): ParamDoma
 
 /**
  * Options of {@link range}: bounds and whether each is included (default: both included).
- *
- * @example
- * ```ts
- * import type { RangeOptions } from 'hyperschedule';
- * const o: RangeOptions = { min: 0, max: 1, maxInclusive: false };
- * ```
  */
 export interface RangeOptions {
   readonly min?: number;
@@ -132,7 +114,7 @@ export interface RangeOptions {
  *
  * @example
  * ```ts
- * import { range } from 'hyperschedule';
+ * import { range } from './domain.js';
  * const dampening = range({ min: 0, max: 1 });
  * dampening.check(1).ok;   // true
  * range({ min: 0, max: 1, maxInclusive: false }).check(1).ok; // false
@@ -174,12 +156,6 @@ export const domains = {
 
 /**
  * A domain by name (`keyof typeof domains`) or a {@link ParamDomain} object.
- *
- * @example
- * ```ts
- * import type { DomainLike } from 'hyperschedule';
- * const d: DomainLike = 'positive';
- * ```
  */
 export type DomainLike = keyof typeof domains | ParamDomain;
 
@@ -188,7 +164,7 @@ export type DomainLike = keyof typeof domains | ParamDomain;
  *
  * @example
  * ```ts
- * import { toDomain } from 'hyperschedule';
+ * import { toDomain } from './domain.js';
  * toDomain('unitInterval').allowed; // 'a number in [0, 1)'
  * ```
  */

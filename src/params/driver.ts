@@ -6,12 +6,6 @@ import type { TrainingSignals } from '../signals/hub.js';
 
 /**
  * What a parameter needs from a clock to evaluate its schedule (a `TrainingClock` is one).
- *
- * @example
- * ```ts
- * import type { ClockReader } from 'hyperschedule';
- * const atStep10: ClockReader = { step: 10, timeIn: (unit) => (unit === 'step' ? 10 : 0) };
- * ```
  */
 export interface ClockReader {
   readonly step: number;
@@ -21,12 +15,6 @@ export interface ClockReader {
 /**
  * A value in a parameter's history: `value` is in effect from clock step `step` (updates applied)
  * until the next point. The history is a step function.
- *
- * @example
- * ```ts
- * import type { HistoryPoint } from 'hyperschedule';
- * const p: HistoryPoint = { step: 0, value: 0.1 };
- * ```
  */
 export interface HistoryPoint {
   readonly step: number;
@@ -38,7 +26,10 @@ export interface HistoryPoint {
  *
  * @example
  * ```ts
- * import { param, TrainingClock, TrainingSignals, type ParamBinding } from 'hyperschedule';
+ * import { param } from 'hyperschedule';
+ * import { TrainingClock } from '../clock/clock.js';
+ * import { TrainingSignals } from '../signals/hub.js';
+ * import type { ParamBinding } from './driver.js';
  * const clock = new TrainingClock();
  * const binding: ParamBinding = { signals: new TrainingSignals(), now: () => clock.snapshot() };
  * param('lr', { initial: 0.1 }).bind(binding);
@@ -73,12 +64,6 @@ export interface ParamState {
 
 /**
  * A JSON description of a parameter, for configs and reports.
- *
- * @example
- * ```ts
- * import type { ParamDescription } from 'hyperschedule';
- * const d: ParamDescription = { name: 'lr', kind: 'manual', domain: 'positive', value: 0.1 };
- * ```
  */
 export interface ParamDescription {
   readonly name: string;

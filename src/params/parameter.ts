@@ -2,6 +2,7 @@ import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import { checkArray, checkNullable, checkNumber, checkObject, checkOptional, checkUnknown } from '../check.js';
 import type { Controller } from '../controllers/controller.js';
 import { HyperscheduleError, describeValue } from '../errors.js';
+import { checkSchedule } from '../schedules/define.js';
 import type { Schedule } from '../schedules/schedule.js';
 import type { RejectionReport } from '../signals/types.js';
 import type { ValueSource } from '../values/value-source.js';
@@ -16,12 +17,6 @@ export type { ClockReader, HistoryPoint, ParamBinding, ParamDescription, ParamKi
 
 /**
  * A parameter's input to a combination: another parameter or a constant.
- *
- * @example
- * ```ts
- * import type { ParamSource } from 'hyperschedule';
- * const two: ParamSource = 2;
- * ```
  */
 export type ParamSource = ScheduledParameter | number;
 
@@ -31,27 +26,15 @@ export type ParamSource = ScheduledParameter | number;
  * - `{ controller, state? }`: a controller reacting to training signals (optionally resumed);
  * - `{ initial }`: a value set by hand with `set()`;
  * - `{ combine, fn }`: a function of other parameters (see `combine`, `times`).
- *
- * @example
- * ```ts
- * import type { ParamDriver } from 'hyperschedule';
- * const manual: ParamDriver = { initial: 128 };
- * ```
  */
 export type ParamDriver =
   | { readonly schedule: Schedule }
   | { readonly controller: Controller; readonly state?: unknown }
   | { readonly initial: number }
-  | { readonly combine: readonly ParamSource[]; readonly fn: (...values: number[]) => number; readonly label?: string };
+  | { readonly combine: readonly ParamSource[]; readonly fn: (...values: number[]) => number };
 
 /**
  * Options of {@link param}.
- *
- * @example
- * ```ts
- * import type { ParamOptions } from 'hyperschedule';
- * const o: ParamOptions = { domain: 'positive', historyLimit: 10_000 };
- * ```
  */
 export interface ParamOptions {
   /**
@@ -83,11 +66,7 @@ function createDriver(host: DriverHost, spec: ParamDriver, domain: ParamDomain):
   if (typeof spec !== 'object' || spec === null) throw new HyperscheduleError(`${name}.driver`, spec, 'one of { schedule }, { controller }, { initial }, { combine, fn }');
   const keys = DRIVER_KEYS.filter((k) => k in spec);
   if (keys.length !== 1) throw new HyperscheduleError(`${name}.driver`, Object.keys(spec), 'exactly one of schedule, controller, initial, combine');
-  if ('schedule' in spec) {
-    const s = spec.schedule as Partial<Schedule> | null;
-    if (typeof s !== 'object' || s === null || typeof s.at !== 'function') throw new HyperscheduleError(`${name}.schedule`, s, 'a Schedule (with at(t) and unit)');
-    return scheduleDriver(host, spec.schedule, domain);
-  }
+  if ('schedule' in spec) return scheduleDriver(host, checkSchedule(spec.schedule, `${name}.schedule`), domain);
   if ('controller' in spec) {
     const c = spec.controller as Partial<Controller> | null;
     if (typeof c !== 'object' || c === null || typeof c.step !== 'function' || typeof c.value !== 'function' || typeof c.input !== 'function') {
@@ -130,7 +109,8 @@ function createDriver(host: DriverHost, spec: ParamDriver, domain: ParamDomain):
  *
  * @example
  * ```ts
- * import { param, TrainingClock } from 'hyperschedule';
+ * import { param } from 'hyperschedule';
+ * import { TrainingClock } from '../clock/clock.js';
  * const halving = { type: 'halving', unit: 'step' as const, at: (t: number) => 0.1 / 2 ** t, toJSON: () => ({ type: 'halving' }) };
  * const lr = param('lr', { schedule: halving }, { domain: 'positive' });
  * const clock = new TrainingClock();
@@ -285,7 +265,7 @@ export class ScheduledParameter implements ValueSource, ParamNode {
    * ```
    */
   times(factor: ParamSource, name = this.name): ScheduledParameter {
-    return new ScheduledParameter(name, { combine: [this, factor], fn: (a, b) => a * b, label: 'times' }, { domain: this.domain });
+    return new ScheduledParameter(name, { combine: [this, factor], fn: (a, b) => a * b }, { domain: this.domain });
   }
 
   /** The JSON state (value, history, and the driver's part: controller state or sources' states). */
@@ -367,7 +347,8 @@ export class ScheduledParameter implements ValueSource, ParamNode {
  *
  * @example
  * ```ts
- * import { param, positiveInteger } from 'hyperschedule';
+ * import { param } from 'hyperschedule';
+ * import { positiveInteger } from './domain.js';
  * const momentum = param('momentum', { initial: 0.9 }, { domain: 'unitInterval' });
  * const batch = param('batchSize', { initial: 64 }, { domain: positiveInteger({ max: 1024 }) });
  * momentum.set(1.2); // false: refused (not in [0, 1)), value stays 0.9

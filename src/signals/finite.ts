@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { nonFiniteFields } from 'hyperschedule';
+ * import { nonFiniteFields } from './finite.js';
  * nonFiniteFields({ loss: Number.NaN, lr: 0.1 });      // { loss: NaN }
  * nonFiniteFields(Number.POSITIVE_INFINITY);          // { value: Infinity }
  * nonFiniteFields({ norms: { a: 1, b: 2 } });          // {}
@@ -36,7 +36,7 @@ export function nonFiniteFields(input: unknown, maxDepth = 4): Record<string, nu
  *
  * @example
  * ```ts
- * import { splitFinite } from 'hyperschedule';
+ * import { splitFinite } from './finite.js';
  * splitFinite({ a: 1, b: Number.NaN }); // { finite: { a: 1 }, bad: { b: NaN } }
  * ```
  */

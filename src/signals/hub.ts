@@ -35,7 +35,7 @@ const VECTOR_STATS: readonly VectorStat[] = ['gradNorms', 'gradDeltaNorms', 'par
  *
  * @example
  * ```ts
- * import { TrainingSignals } from 'hyperschedule';
+ * import { TrainingSignals } from './hub.js';
  * const signals = new TrainingSignals();
  * signals.gradNorm$.subscribe(({ clock, value }) => console.log(clock.step, value));
  * signals.wants('gradNorm'); // true: the hook will now compute ||g|| each update
@@ -94,7 +94,7 @@ export class TrainingSignals {
    *
    * @example
    * ```ts
-   * import { TrainingSignals } from 'hyperschedule';
+   * import { TrainingSignals } from './hub.js';
    * const signals = new TrainingSignals();
    * signals.updates(['gradDeltaNorm', 'paramDeltaNorm']).subscribe((u) => {
    *   if (u.gradDeltaNorm !== undefined && u.paramDeltaNorm) console.log(u.gradDeltaNorm / u.paramDeltaNorm);
@@ -121,7 +121,7 @@ export class TrainingSignals {
    *
    * @example
    * ```ts
-   * import { TrainingSignals } from 'hyperschedule';
+   * import { TrainingSignals } from './hub.js';
    * const signals = new TrainingSignals();
    * signals.metric('val_loss').subscribe(({ value }) => console.log('val loss', value));
    * ```

@@ -11,12 +11,6 @@ import type { ClockSnapshot } from '../clock/state.js';
  *   update's gradient was computed at: the change made by the *previous* applied update (from
  *   the second update on). Paired with `gradDeltaNorm` it is the secant pair
  *   g_k - g_{k-1} ≈ H (x_k - x_{k-1}) that curvature estimates need.
- *
- * @example
- * ```ts
- * import type { StatKind } from 'hyperschedule';
- * const wanted: StatKind[] = ['gradDeltaNorm', 'paramDeltaNorm'];
- * ```
  */
 export type StatKind =
   | 'loss'
@@ -32,7 +26,7 @@ export type StatKind =
  *
  * @example
  * ```ts
- * import { STAT_KINDS } from 'hyperschedule';
+ * import { STAT_KINDS } from './types.js';
  * STAT_KINDS[0]; // 'loss'
  * ```
  */
@@ -48,12 +42,6 @@ export const STAT_KINDS: readonly StatKind[] = [
 
 /**
  * Per-variable values keyed by tfjs variable name (e.g. `"dense_Dense1/kernel"`).
- *
- * @example
- * ```ts
- * import type { PerVariable } from 'hyperschedule';
- * const norms: PerVariable = { 'dense_Dense1/kernel': 0.4, 'dense_Dense1/bias': 0.1 };
- * ```
  */
 export type PerVariable = Readonly<Record<string, number>>;
 
@@ -115,12 +103,6 @@ export interface PerVariableSignal {
 /**
  * Where a metric came from: `batch` (training batch logs), `epoch` (epoch-end logs, including
  * model.fit's `val_*`), `eval` (reported by the user, e.g. a validation run).
- *
- * @example
- * ```ts
- * import type { MetricScope } from 'hyperschedule';
- * const scope: MetricScope = 'eval';
- * ```
  */
 export type MetricScope = 'batch' | 'epoch' | 'eval';
 
@@ -158,12 +140,6 @@ export interface EpochEndSignal {
 /**
  * What was done about a non-finite value: the update was skipped, a parameter kept its last good
  * value, or a signal value was dropped.
- *
- * @example
- * ```ts
- * import type { NonFiniteAction } from 'hyperschedule';
- * const a: NonFiniteAction = 'skipped-update';
- * ```
  */
 export type NonFiniteAction = 'skipped-update' | 'kept-value' | 'dropped';
 

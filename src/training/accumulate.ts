@@ -65,7 +65,7 @@ export function microBatchSizes(total: number, maxMicroBatch: number): number[] 
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
- * import { accumulateGradients } from 'hyperschedule';
+ * import { accumulateGradients } from './accumulate.js';
  * const w = tf.variable(tf.zeros([3, 1]));
  * const xs = tf.randomNormal([1000, 3]); const ys = tf.randomNormal([1000, 1]);
  * const { value, grads } = accumulateGradients(
@@ -143,12 +143,12 @@ export interface MinimizeAccumulatedOptions {
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
  * import { SGD } from 'hyperschedule';
- * import { minimizeAccumulated, sliceRows } from './accumulate.js';
+ * import { minimizeAccumulated } from 'hyperschedule';
  * const w = tf.variable(tf.zeros([3, 1]));
  * const xs = tf.randomNormal([4096, 3]); const ys = tf.randomNormal([4096, 1]);
  * const opt = new SGD({ learningRate: 0.1 });
  * minimizeAccumulated(opt,
- *   (start, size) => tf.losses.meanSquaredError(sliceRows(ys, start, size), tf.matMul(sliceRows(xs, start, size), w)) as tf.Scalar,
+ *   (start, size) => tf.losses.meanSquaredError(tf.slice(ys, start, size), tf.matMul(tf.slice(xs, start, size), w)) as tf.Scalar,
  *   4096, { maxMicroBatch: 512 });
  * ```
  */
@@ -158,7 +158,7 @@ export function minimizeAccumulated(
   batchSize: number,
   options: MinimizeAccumulatedOptions,
 ): tf.Scalar | null {
-  const { value, grads } = accumulateGradients(loss, batchSize, options?.maxMicroBatch, options.varList);
+  const { value, grads } = accumulateGradients(loss, batchSize, options.maxMicroBatch, options.varList);
   try {
     const pipeline = hookOf(optimizer);
     if (pipeline) {

@@ -8,4 +8,4 @@
  * @packageDocumentation
  */
 export { enableAdaptiveMomentum, type EnableAdaptiveMomentumOptions } from './adaptive-momentum.js';
-export { accumulateGradients, type MicroBatchLoss, type MinimizeAccumulatedOptions } from './accumulate.js';
+export { minimizeAccumulated, type MicroBatchLoss, type MinimizeAccumulatedOptions } from './accumulate.js';

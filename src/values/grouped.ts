@@ -8,12 +8,6 @@ import { checkNumberOrSource, readValue, type NumberOrSource, type ValueSource }
  * variable. `.value` is the default (used for variables no group matches, and for configs).
  * Optimizers that support groups call `valueFor(variable.name)` each update; it is recognised
  * structurally (any `ValueSource` with a `valueFor` method).
- *
- * @example
- * ```ts
- * import type { GroupedValueSource } from 'hyperschedule';
- * const lr: GroupedValueSource = { value: 1e-3, valueFor: (name) => (name.includes('embedding') ? 1e-4 : 1e-3) };
- * ```
  */
 export interface GroupedValueSource extends ValueSource {
   valueFor(variableName: string): number;
@@ -24,7 +18,7 @@ export interface GroupedValueSource extends ValueSource {
  *
  * @example
  * ```ts
- * import { isGroupedValueSource } from 'hyperschedule';
+ * import { isGroupedValueSource } from './grouped.js';
  * isGroupedValueSource({ value: 1, valueFor: () => 0 }); // true
  * isGroupedValueSource(0.1);                             // false
  * ```
@@ -38,7 +32,7 @@ export function isGroupedValueSource(source: unknown): source is GroupedValueSou
  *
  * @example
  * ```ts
- * import { readValueFor } from 'hyperschedule';
+ * import { readValueFor } from './grouped.js';
  * readValueFor(0.1, 'dense_Dense1/bias');                                   // 0.1
  * readValueFor({ value: 0.1, valueFor: () => 0 }, 'dense_Dense1/bias');    // 0
  * ```
@@ -50,25 +44,12 @@ export function readValueFor(source: NumberOrSource, variableName: string): numb
 /**
  * Which variables a group covers: a substring of the variable name, a regular expression, or a
  * predicate.
- *
- * @example
- * ```ts
- * import type { VariableMatcher } from 'hyperschedule';
- * const m: VariableMatcher = /embedding/;
- * ```
  */
 export type VariableMatcher = string | RegExp | ((variableName: string) => boolean);
 
 /**
  * One group of {@link grouped}: the variables it matches get `value` (a number or live source), or
  * the base value times `scale`.
- *
- * @example
- * ```ts
- * import type { ParamGroup } from 'hyperschedule';
- * const noDecay: ParamGroup = { match: /bias$/, value: 0 };
- * const slowEmbedding: ParamGroup = { match: 'embedding', scale: 0.1 };
- * ```
  */
 export type ParamGroup =
   | { readonly match: VariableMatcher; readonly value: NumberOrSource }
@@ -91,7 +72,8 @@ const readScale = checkNumber({ ge: 0 });
  *
  * @example
  * ```ts
- * import { grouped, isBiasOrNorm, param } from 'hyperschedule';
+ * import { grouped, param } from 'hyperschedule';
+ * import { isBiasOrNorm } from './grouped.js';
  * const wd = grouped(0.05, [{ match: isBiasOrNorm, value: 0 }]);
  * wd.valueFor('dense_Dense1/kernel'); // 0.05
  * wd.valueFor('dense_Dense1/bias');   // 0
@@ -114,7 +96,9 @@ export function grouped(base: NumberOrSource, groups: readonly ParamGroup[]): Gr
     return { test, read: () => readValue(value) };
   });
   const cache = new Map<string, number>();
+  const sources = [base, ...groups.flatMap((g) => ('value' in g ? [g.value] : []))];
   return {
+    sources,
     get value() {
       return readValue(base);
     },
@@ -137,7 +121,7 @@ export function grouped(base: NumberOrSource, groups: readonly ParamGroup[]): Gr
  *
  * @example
  * ```ts
- * import { isBiasOrNorm } from 'hyperschedule';
+ * import { isBiasOrNorm } from './grouped.js';
  * isBiasOrNorm('dense_Dense1/bias');                             // true
  * isBiasOrNorm('layer_normalization_LayerNormalization1/gamma'); // true
  * isBiasOrNorm('dense_Dense1/kernel');                           // false

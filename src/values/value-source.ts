@@ -4,26 +4,19 @@ import { HyperscheduleError } from '../errors.js';
 /**
  * Anything that holds a current numeric value which may change between optimizer updates — a
  * parameter from `param()` is one. Optimizers read `.value` once per update.
- *
- * @example
- * ```ts
- * import type { ValueSource } from 'hyperschedule';
- * const fixed: ValueSource = { value: 1e-3 };
- * ```
  */
 export interface ValueSource {
   readonly value: number;
+  /**
+   * The sources a derived value reads (e.g. `grouped`'s base and group values), so `hook` can
+   * find parameters wrapped inside it and register them with its session.
+   */
+  readonly sources?: readonly NumberOrSource[];
 }
 
 /**
  * A hyperparameter as optimizers and controllers accept it: a plain number or a live
  * {@link ValueSource}.
- *
- * @example
- * ```ts
- * import type { NumberOrSource } from 'hyperschedule';
- * const lr: NumberOrSource = 3e-4;
- * ```
  */
 export type NumberOrSource = number | ValueSource;
 
@@ -32,7 +25,7 @@ export type NumberOrSource = number | ValueSource;
  *
  * @example
  * ```ts
- * import { readValue } from 'hyperschedule';
+ * import { readValue } from './value-source.js';
  * readValue(0.1);            // 0.1
  * readValue({ value: 0.2 }); // 0.2
  * ```

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   adaptiveMomentum,
   heavyBallMomentum,
-  perVariableMomentum,
   type AdaptiveMomentumState,
   type CurvatureObservation,
   type PerVariableCurvature,
@@ -157,7 +156,7 @@ describe('per-variable adaptive momentum (perVariable: true)', () => {
     expect(new ControllerRunner(controller, JSON.parse(JSON.stringify(s2))).state).toEqual(s2);
     expect(() => new ControllerRunner(controller, { ...s2, values: { a: 2 } })).toThrow(/values\.a/);
   });
-  it('a parameter driven by it has valueFor; perVariableMomentum is the same view', () => {
+  it('a parameter driven by it has valueFor', () => {
     const beta = param('momentum', { controller }, { domain: 'unitInterval' });
     const signals = new TrainingSignals();
     const clock = new TrainingClock();
@@ -166,10 +165,6 @@ describe('per-variable adaptive momentum (perVariable: true)', () => {
     expect(beta.valueFor?.('a')).toBeCloseTo(0.81, 15);
     expect(beta.valueFor?.('b')).toBeCloseTo(0.64, 15);
     expect(beta.valueFor?.('unseen')).toBe(beta.value);
-    const view = perVariableMomentum(beta);
-    expect(view.valueFor('b')).toBe(beta.valueFor?.('b'));
-    expect(view.value).toBe(beta.value);
-    expect(perVariableMomentum({ value: 0.3 }).valueFor('a')).toBe(0.3);
     expect(param('m', { controller: adaptiveMomentum({ lr: 0.01 }) }).valueFor).toBeUndefined();
   });
 });

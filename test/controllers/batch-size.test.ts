@@ -168,7 +168,7 @@ describe('increaseBatchInsteadOfDecay drives a session: batch size and LR parame
     const perEpoch: { sizes: Set<number>; lrs: Set<number> }[] = [];
     for (let epoch = 0; epoch < 6; epoch++) {
       const seen = { sizes: new Set<number>(), lrs: new Set<number>() };
-      for (const b of scheduledBatches(data, { batchSize: batch, session })) {
+      for (const b of scheduledBatches(data, { session })) {
         seen.sizes.add(b.length);
         seen.lrs.add(Number(rate.value.toPrecision(12)));
         session.completeUpdate({ batchSize: b.length });

@@ -43,7 +43,7 @@ describe('examples/batch-size-existing-loop.ts --quick', () => {
     };
     const plain = body('trainPlain');
     const scheduled = body('trainScheduled');
-    const section = readme.slice(readme.indexOf('<!-- section:beyond-lr -->'), readme.indexOf('<!-- /section:beyond-lr -->'));
+    const section = readme.slice(readme.indexOf('<!-- section:batch-size-story -->'), readme.indexOf('<!-- /section:batch-size-story -->'));
     const block = /```diff\n([\s\S]*?)```/.exec(section);
     expect(block).not.toBeNull();
     const diff = block![1]!.trimEnd().split('\n');

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { scheduledBatches } from '../../src/integrations/batcher.js';
 import { fitCallback } from '../../src/integrations/fit-callback.js';
-import { hook } from '../../src/integrations/hook.js';
+import { hook, unhook } from '../../src/integrations/hook.js';
 import { createSession } from '../../src/integrations/session.js';
 import { SGD } from '../../src/optimizers/sgd.js';
 import { param, positiveInteger } from '../../src/params/index.js';
@@ -97,7 +97,6 @@ describe('model.fit callback', () => {
     const weights = [kernel(model)];
     await model.fit(tf.tensor2d(xsNaN, [N, 1]), tf.tensor2d(ysArr, [N, 1]), {
       epochs: 1, batchSize: 4, shuffle: false, verbose: 0,
-      // `model` (deprecated) still finds the optimizer.
       callbacks: [fitCallback(session, { optimizer: model.optimizer }), { onBatchEnd: async () => { weights.push(kernel(model)); } }],
     });
     expect(weights[2]).toBe(weights[1]);
@@ -136,6 +135,31 @@ describe('fitCallback options', () => {
     await expect(
       model.fit(tf.ones([2, 1]), tf.ones([2, 1]), { epochs: 1, verbose: 0, callbacks: fitCallback(session, { optimizer, apply: () => {} }) }),
     ).rejects.toThrow(/fitCallback.apply/);
+    model.dispose();
+  });
+
+  test('an optimizer hooked to another session is refused by name, before any of its parameters joins this one', async () => {
+    const lr = param('lr', { initial: 0.1 }, { domain: 'positive' });
+    const other = createSession({ params: [lr] });
+    const optimizer = hook(new SGD({ learningRate: lr }), other);
+    const model = linearModel(0.1, optimizer);
+    const session = createSession();
+    await expect(
+      model.fit(tf.ones([2, 1]), tf.ones([2, 1]), { epochs: 1, verbose: 0, callbacks: fitCallback(session, { optimizer }) }),
+    ).rejects.toThrow(/fitCallback\.optimizer: got "hooked to another session"/);
+    expect([...session.params.keys()]).toEqual([]);
+    unhook(optimizer);
+    model.dispose();
+  });
+
+  test('hookOptimizer: false still adds the parameters the optimizer reads', async () => {
+    const lr = param('lr', { schedule: inverse('step') }, { domain: 'positive' });
+    const session = createSession();
+    const optimizer = new SGD({ learningRate: lr });
+    const model = linearModel(0.1, optimizer);
+    await model.fit(tf.ones([8, 1]), tf.ones([8, 1]), { epochs: 1, batchSize: 4, verbose: 0, callbacks: fitCallback(session, { optimizer, hookOptimizer: false }) });
+    expect(session.param('lr')).toBe(lr);
+    expect(lr.value).toBeCloseTo(0.1 / 3, 12);
     model.dispose();
   });
 

@@ -176,7 +176,7 @@ describe('model.fit with a session-driven AdamW', () => {
     const batchSize = param('batchSize', { schedule: batchSched }, { domain: positiveInteger({ max: 16 }) });
     const lr = param('lr', { schedule: scaleLrForBatch(constant({ value: 0.01, unit: 'epoch' }), batchSched, { baseBatch: 2, rule: 'linear' }) }, { domain: 'positive' });
     const session = createSession({ params: [batchSize, lr] });
-    const batches = scheduledBatches({ xs, ys }, { batchSize, session });
+    const batches = scheduledBatches({ xs, ys }, { session });
     const optimizer = new RecordingAdamW({ learningRate: lr, weightDecay: 0.01 });
     const m = model();
     m.compile({ optimizer, loss: 'meanSquaredError' });

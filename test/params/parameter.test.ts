@@ -111,6 +111,9 @@ describe('validation', () => {
     expect(() => param('x', {} as never)).toThrow(/x.driver/);
     expect(() => param('x', { initial: 1, schedule: inverse() } as never)).toThrow(/exactly one/);
     expect(() => param('x', { schedule: inverse() }).set(1)).toThrow(/x.set/);
+    // A schedule is checked like every other one (at, unit and toJSON), naming the parameter.
+    expect(() => param('x', { schedule: { at: () => 1 } } as never)).toThrow(/^x.schedule: got .*, expected a Schedule/);
+    expect(() => param('x', { schedule: { ...inverse(), unit: 'hour' } } as never)).toThrow(/^x.schedule: /);
     expect(() => positiveInteger({ max: 0 })).toThrow(/positiveInteger.max/);
   });
 });

@@ -77,6 +77,20 @@ describe('trap 2: an epoch schedule the session cannot advance', () => {
     expect(() => session.completeUpdate()).toThrow(/clock.samples: .*batch sizes/);
   });
 
+  test('a loop that marks its own epochs, longer than 100 updates: the warning says how to declare it; declared, none', () => {
+    const unsaid = createSession({ params: [param('lr', { schedule: inverse('epoch') })] });
+    updates(unsaid, 300, 150);
+    expect(epochWarnings()).toHaveLength(1);
+    expect(epochWarnings()[0]).toMatch(/session\.expectEpochEnds\(\)/);
+    warn.mockClear();
+
+    const said = createSession({ params: [param('lr', { schedule: inverse('epoch') })] });
+    said.expectEpochEnds();
+    updates(said, 300, 150);
+    expect(said.clock.epoch).toBe(2);
+    expect(epochWarnings()).toEqual([]);
+  });
+
   test('no warning when the session can know: samplesPerEpoch and a batch size, endEpoch(), or a batcher marking epochs', () => {
     const known = createSession({ params: [param('lr', { schedule: inverse('epoch') })], run: { samplesPerEpoch: 640 }, batchSize: 32 });
     updates(known, 300);

@@ -11,6 +11,7 @@ import { AdamW } from '../../src/optimizers/adamw.js';
 import { SGD } from '../../src/optimizers/sgd.js';
 import { param } from '../../src/params/parameter.js';
 import type { Schedule } from '../../src/schedules/schedule.js';
+import { grouped } from '../../src/values/grouped.js';
 
 /** 0.1 / (1 + step). */
 const inverseStep: Schedule = { type: 'inverse', unit: 'step', at: (t) => 0.1 / (1 + t), toJSON: () => ({ type: 'inverse' }) };
@@ -55,5 +56,20 @@ describe('trap 1: an optimizer parameter the session does not hold', () => {
     const session = createSession({ params: [param('lr', { initial: 0.1 })] });
     const other = param('lr', { initial: 0.2 });
     expect(() => hook(new AdamW({ learningRate: other }), session)).toThrow(/lr/);
+  });
+
+  test('a parameter wrapped in grouped() (base or a group value) is registered too', () => {
+    const wd = param('weightDecay', { schedule: { ...inverseStep, at: (t: number) => 0.01 / (1 + t) } }, { domain: 'nonNegative' });
+    const lr = param('lr', { schedule: inverseStep }, { domain: 'positive' });
+    const session = createSession();
+    const optimizer = hook(new AdamW({ learningRate: grouped(lr, [{ match: 'bias', scale: 0.1 }]), weightDecay: grouped(0.05, [{ match: 'kernel', value: wd }]) }), session);
+    const { w, loss } = quadratic();
+    for (let k = 0; k < 5; k++) optimizer.minimize(loss);
+    expect(session.param('lr')).toBe(lr);
+    expect(session.param('weightDecay')).toBe(wd);
+    expect(lr.value).toBeCloseTo(0.1 / 6, 12);
+    unhook(optimizer);
+    optimizer.dispose();
+    w.dispose();
   });
 });

@@ -1,4 +1,3 @@
-import { HyperscheduleError } from 'hyperschedule';
 import type { ChannelStats } from './normalize.js';
 import type { Rng } from '../rng.js';
 
@@ -85,30 +84,6 @@ export function randomResizedCropBox(
   if (inRatio < ratio[0]) h = Math.round(w / ratio[0]);
   else if (inRatio > ratio[1]) w = Math.round(h * ratio[1]);
   return { top: Math.floor((height - h) / 2), left: Math.floor((width - w) / 2), height: h, width: w };
-}
-
-/**
- * Checks augmentation options once, so the per-image code can trust them.
- *
- * @example
- * ```ts
- * import { validateAugment } from './augment.js';
- * validateAugment({ crop: 'padded', pad: 4, flip: true }); // returned unchanged
- * ```
- */
-export function validateAugment(a: AugmentOptions): AugmentOptions {
-  if (a.crop === 'random-resized') {
-    const [s0, s1] = a.scale ?? [0.08, 1];
-    const [r0, r1] = a.ratio ?? [3 / 4, 4 / 3];
-    if (!(s0 > 0 && s0 <= s1 && s1 <= 1)) throw new HyperscheduleError('augment.scale', a.scale, '[lo, hi] with 0 < lo <= hi <= 1');
-    if (!(r0 > 0 && r0 <= r1 && Number.isFinite(r1))) throw new HyperscheduleError('augment.ratio', a.ratio, '[lo, hi] with 0 < lo <= hi');
-  } else if (a.crop === 'padded') {
-    const pad = a.pad ?? 4;
-    if (!Number.isInteger(pad) || pad < 0) throw new HyperscheduleError('augment.pad', pad, 'an integer >= 0');
-  } else if (a.crop !== 'none') {
-    throw new HyperscheduleError('augment.crop', (a as { crop: unknown }).crop, "'none', 'random-resized' or 'padded'");
-  }
-  return a;
 }
 
 /**

@@ -25,31 +25,6 @@ export interface ImageDataset {
 }
 
 /**
- * Checks that a dataset's arrays agree with its declared shape and labels are in range.
- *
- * @example
- * ```ts
- * import { validateDataset } from './dataset.js';
- * validateDataset({ name: 'x', height: 1, width: 1, channels: 1, count: 1,
- *   images: new Uint8Array([7]), labels: new Uint8Array([0]), classNames: ['a'] }); // ok
- * ```
- */
-export function validateDataset(ds: ImageDataset): ImageDataset {
-  const per = ds.height * ds.width * ds.channels;
-  if (ds.images.length !== ds.count * per) {
-    throw new HyperscheduleError(`${ds.name}.images.length`, ds.images.length, `count*H*W*C = ${ds.count * per}`);
-  }
-  if (ds.labels.length !== ds.count) {
-    throw new HyperscheduleError(`${ds.name}.labels.length`, ds.labels.length, `count = ${ds.count}`);
-  }
-  const k = ds.classNames.length;
-  for (let i = 0; i < ds.count; i++) {
-    if (ds.labels[i]! >= k) throw new HyperscheduleError(`${ds.name}.labels[${i}]`, ds.labels[i], `< ${k} classes`);
-  }
-  return ds;
-}
-
-/**
  * A new dataset made of the given rows, in the given order (copies the bytes).
  *
  * @example

@@ -10,7 +10,7 @@ import type { Schedule } from '../schedule.js';
 export type BatchScalingRule = 'linear' | 'sqrt' | 'none';
 
 /** Every allowed {@link BatchScalingRule} (internal: for validation). */
-export const BATCH_SCALING_RULES: readonly BatchScalingRule[] = ['linear', 'sqrt', 'none'];
+const BATCH_SCALING_RULES: readonly BatchScalingRule[] = ['linear', 'sqrt', 'none'];
 
 /**
  * The multiplier a {@link BatchScalingRule} applies for batch size `batch`.

@@ -1,4 +1,4 @@
-import { checkNumber, checkOneOf, inRange } from '../../check.js';
+import { checkNumber, checkOneOf, checkOptional, inRange, isRecord } from '../../check.js';
 import { HyperscheduleError } from '../../errors.js';
 import { checkSchedule, defineCombinator, specOf } from '../define.js';
 import type { Schedule } from '../schedule.js';
@@ -111,20 +111,18 @@ export function increaseBatchInsteadOfDecay(lrSchedule: Schedule, options: Incre
       '"epoch", "sample" or "progress" (steps per epoch change with the batch size, so a step-based schedule would be stretched)',
     );
   }
-  if (typeof options !== 'object' || options === null) {
+  if (!isRecord(options)) {
     throw new HyperscheduleError(`${name}.options`, options, 'an object { baseBatch, maxBatch? | datasetSize?, ... }');
   }
-  const optional = <T>(read: (value: unknown, field: string) => T, key: keyof IncreaseBatchOptions): T | undefined =>
-    options[key] === undefined ? undefined : read(options[key], `${name}.${key}`);
-  const datasetSize = optional(checkNumber({ integer: true, ge: 1 }), 'datasetSize');
-  const momentum = optional(checkNumber({ ge: 0, lt: 1 }), 'momentum') ?? 0;
+  const datasetSize = checkOptional(checkNumber({ integer: true, ge: 1 }))(options.datasetSize, `${name}.datasetSize`);
+  const momentum = checkOptional(checkNumber({ ge: 0, lt: 1 }))(options.momentum, `${name}.momentum`) ?? 0;
   const maxBatch = options.maxBatch ?? (datasetSize !== undefined ? Math.floor(datasetSize / 10) : undefined);
   if (maxBatch === undefined) {
     throw new HyperscheduleError(`${name}.maxBatch`, maxBatch, 'an integer >= baseBatch (or give datasetSize: the default is datasetSize / 10)');
   }
   const baseBatch = checkNumber({ integer: true, ge: 1 })(options.baseBatch, `${name}.baseBatch`);
   checkNumber({ integer: true, ge: baseBatch })(maxBatch, `${name}.maxBatch`);
-  const round = optional(checkOneOf(BATCH_ROUNDINGS), 'round');
+  const round = checkOptional(checkOneOf(BATCH_ROUNDINGS))(options.round, `${name}.round`);
   const growth = batchForDecay(lr, { baseBatch, ...(options.referenceLr !== undefined ? { referenceLr: options.referenceLr } : {}) });
   const batchSize = batchSizeSchedule(growth, {
     max: maxBatch,

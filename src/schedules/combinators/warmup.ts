@@ -6,7 +6,7 @@ import type { Schedule } from '../schedule.js';
 export type WarmupShape = 'linear' | 'cosine' | 'exponential';
 
 /** Every allowed {@link WarmupShape} (internal: for validation). */
-export const WARMUP_SHAPES: readonly WarmupShape[] = ['linear', 'cosine', 'exponential'];
+const WARMUP_SHAPES: readonly WarmupShape[] = ['linear', 'cosine', 'exponential'];
 
 /**
  * `from` when none is given, as a fraction of the peak: small enough to be a warmup from

@@ -1,4 +1,4 @@
-import { defineFamily, type UnitArg } from '../define.js';
+import { bisect, defineFamily, type UnitArg } from '../define.js';
 import type { Duration } from '../duration.js';
 
 /** Arguments of {@link cosineWarmRestarts}. */
@@ -59,7 +59,8 @@ export const cosineWarmRestarts = defineFamily<CosineWarmRestartsArgs>(
       }
     }
     const startTable = Float64Array.from(starts);
-    const lastStart = startTable.length - 1;
+    const startCount = startTable.length;
+    const lastStart = startCount - 1;
     const lastEnd = startTable[lastStart]! + period * periodMult ** lastStart;
     const logMult = Math.log(periodMult);
     const denom = periodMult - 1;
@@ -77,16 +78,10 @@ export const cosineWarmRestarts = defineFamily<CosineWarmRestartsArgs>(
           cycle = Math.round((x - local) / period);
           length = period;
         } else if (x < lastEnd) {
-          let lo = 0;
-          let hi = lastStart;
-          while (lo < hi) {
-            const mid = (lo + hi + 1) >>> 1;
-            if (startTable[mid]! <= x) lo = mid;
-            else hi = mid - 1;
-          }
-          cycle = lo;
-          length = lo < lastStart ? startTable[lo + 1]! - startTable[lo]! : period * periodMult ** lo;
-          local = x - startTable[lo]!;
+          // The last cycle start <= x (startTable[0] = 0 <= x).
+          cycle = bisect(startTable, startCount, x, true) - 1;
+          length = cycle < lastStart ? startTable[cycle + 1]! - startTable[cycle]! : period * periodMult ** cycle;
+          local = x - startTable[cycle]!;
         } else {
           // Beyond the table (only for periodMult barely above 1): PyTorch's closed form.
           cycle = Math.floor(Math.log((x / period) * denom + 1) / logMult);

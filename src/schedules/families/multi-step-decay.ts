@@ -1,4 +1,4 @@
-import { defineFamily, type UnitArg } from '../define.js';
+import { bisect, defineFamily, type UnitArg } from '../define.js';
 import type { Duration } from '../duration.js';
 
 /** Arguments of {@link multiStepDecay}. */
@@ -33,17 +33,7 @@ export const multiStepDecay = defineFamily<MultiStepDecayArgs>('multiStepDecay',
   return {
     spec: { init, milestones, gamma },
     end: n > 0 ? bounds[n - 1] : 0,
-    at: (t) => {
-      const x = t > 0 ? t : 0;
-      // Binary search: count of milestones <= x (bisect_right).
-      let lo = 0;
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (bounds[mid]! <= x) lo = mid + 1;
-        else hi = mid;
-      }
-      return levels[lo]!;
-    },
+    // The milestones <= t have passed (bisect_right).
+    at: (t) => levels[bisect(bounds, n, t > 0 ? t : 0, true)]!,
   };
 });

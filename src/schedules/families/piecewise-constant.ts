@@ -1,4 +1,4 @@
-import { defineFamily, justAfter, type UnitArg } from '../define.js';
+import { bisect, defineFamily, justAfter, type UnitArg } from '../define.js';
 import type { Duration } from '../duration.js';
 
 /** Arguments of {@link piecewiseConstant}. */
@@ -44,18 +44,7 @@ export const piecewiseConstant = defineFamily<PiecewiseConstantArgs>('piecewiseC
     spec: { boundaries, values, atBoundary },
     // With 'previous' the last value takes effect just after the last boundary.
     end: n === 0 ? 0 : next ? bounds[n - 1] : justAfter(bounds[n - 1]!),
-    at: (t) => {
-      const x = t > 0 ? t : 0;
-      // Count of boundaries below x (bisect_left), or at or below x with 'next' (bisect_right).
-      let lo = 0;
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        const b = bounds[mid]!;
-        if (b < x || (next && b === x)) lo = mid + 1;
-        else hi = mid;
-      }
-      return levels[lo]!;
-    },
+    // The boundaries below t have passed (bisect_left), and with 'next' those at t too (bisect_right).
+    at: (t) => levels[bisect(bounds, n, t > 0 ? t : 0, next)]!,
   };
 });

@@ -1,8 +1,8 @@
-import { defineFamily, type UnitArg } from '../define.js';
+import { bisect, defineFamily, type UnitArg } from '../define.js';
 import type { Duration } from '../duration.js';
 
 /** Interpolation shapes of {@link piecewiseLinear} (internal: for validation). */
-export const PIECEWISE_SHAPES = ['linear', 'cosine'] as const;
+const PIECEWISE_SHAPES = ['linear', 'cosine'] as const;
 /** How {@link piecewiseLinear} interpolates between neighbouring points (optax `interpolate_type`). */
 export type PiecewiseShape = (typeof PIECEWISE_SHAPES)[number];
 
@@ -40,7 +40,8 @@ export const piecewiseLinear = defineFamily<PiecewiseLinearArgs>('piecewiseLinea
   });
   const times = Float64Array.from(points, (p) => p[0]);
   const values = Float64Array.from(points, (p) => p[1]);
-  const last = times.length - 1;
+  const count = times.length;
+  const last = count - 1;
   const cosine = shape === 'cosine';
   return {
     spec: { points, shape },
@@ -50,13 +51,7 @@ export const piecewiseLinear = defineFamily<PiecewiseLinearArgs>('piecewiseLinea
       if (x <= times[0]!) return values[0]!;
       if (x >= times[last]!) return values[last]!;
       // Largest i with times[i] <= x; then times[i] <= x < times[i + 1].
-      let lo = 0;
-      let hi = last;
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >>> 1;
-        if (times[mid]! <= x) lo = mid;
-        else hi = mid;
-      }
+      const lo = bisect(times, count, x, true) - 1;
       const t0 = times[lo]!;
       const v0 = values[lo]!;
       const p = (x - t0) / (times[lo + 1]! - t0);

@@ -2,7 +2,7 @@ import { defineFamily, type UnitArg } from '../define.js';
 import type { Duration } from '../duration.js';
 
 /** Shapes of the warmup and the cooldown of {@link warmupStableDecay} (internal: for validation). */
-export const WSD_SHAPES = ['linear', 'cosine', '1-sqrt'] as const;
+const WSD_SHAPES = ['linear', 'cosine', '1-sqrt'] as const;
 /** The shape of a warmup or a cooldown of {@link warmupStableDecay} (Hugging Face `warmup_type` / `decay_type`). */
 export type WsdShape = (typeof WSD_SHAPES)[number];
 

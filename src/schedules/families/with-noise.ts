@@ -4,7 +4,7 @@ import type { Duration } from '../duration.js';
 import type { Schedule } from '../schedule.js';
 
 /** Noise distributions of {@link withNoise} (internal: for validation). */
-export const NOISE_TYPES = ['normal', 'uniform'] as const;
+const NOISE_TYPES = ['normal', 'uniform'] as const;
 /** The distribution of the noise of {@link withNoise} (timm `noise_type`). */
 export type NoiseType = (typeof NOISE_TYPES)[number];
 

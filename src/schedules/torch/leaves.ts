@@ -15,11 +15,6 @@ import type { TorchArgs } from './reader.js';
 
 /**
  * The schedules one PyTorch scheduler produces.
- *
- * @example
- * ```ts
- * const leaf: Leaf = { lr: constant({ value: 0.1 }) };
- * ```
  */
 export interface Leaf {
   readonly lr: Schedule;
@@ -29,11 +24,6 @@ export interface Leaf {
 
 /**
  * Where a scheduler's formulas start from when it is built into schedules.
- *
- * @example
- * ```ts
- * const start: LeafStart = { base: () => 0.1, constructionBase: () => 0.1, closedStart: false };
- * ```
  */
 export interface LeafStart {
   /**
