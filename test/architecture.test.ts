@@ -3,25 +3,12 @@
  * (params ↔ controllers was one), and the core (everything outside src/node) imports no Node
  * built-ins, so it bundles for a browser.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importSpecifiers as specifiers, sourceFiles } from './source-imports.js';
 
 const SRC = resolve(__dirname, '../src');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? sourceFiles(path) : name.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/** Every module specifier a file imports or re-exports, type-only imports included. */
-function specifiers(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1] as string);
-}
 
 const files = sourceFiles(SRC);
 const edges = new Map<string, string[]>(

@@ -2,29 +2,13 @@
  * The examples use hyperschedule as a user would: only through its package name
  * (`'hyperschedule'`, `'hyperschedule/node'`), never by a path into src/.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importSpecifiers as specifiers, sourceFiles } from '../source-imports.js';
 import { REPO_ROOT } from './helpers.js';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');
 const SRC = join(REPO_ROOT, 'src');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? sourceFiles(path) : name.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/** Every module specifier a file imports or re-exports (static and dynamic). */
-function specifiers(file: string): string[] {
-  const text = readFileSync(file, 'utf8').replace(/^\s*\*.*$/gm, ''); // doc comments show imports too
-  return [
-    ...[...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!),
-    ...[...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!),
-  ];
-}
 
 describe('examples/', () => {
   const files = sourceFiles(EXAMPLES);
