@@ -47,9 +47,10 @@ export type {
 } from './schedules/index.js';
 
 // Parameters and domains: named values driven by a schedule, a controller or a combination.
-export { param, combine, grouped, domains } from './params/index.js';
+export { param, combine, grouped, domains, positiveInteger, range } from './params/index.js';
 export type {
   ScheduledParameter, ParamDriver, ParamOptions, ParamSource, ParamState, HistoryPoint, ParamDomain, DomainLike,
+  PositiveIntegerOptions, RangeOptions,
   ValueSource, NumberOrSource, GroupedValueSource, ParamGroup, VariableMatcher,
 } from './params/index.js';
 

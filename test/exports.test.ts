@@ -20,7 +20,7 @@ const ROOT_EXPORTS = [
   // specs and PyTorch import
   'fromJSON', 'fromTorch',
   // parameters and domains
-  'combine', 'domains', 'grouped', 'param',
+  'combine', 'domains', 'grouped', 'param', 'positiveInteger', 'range',
   // session and hooks
   'createSession', 'fitCallback', 'hook', 'minimizeAccumulated', 'scheduledBatches', 'unhook',
   // controllers

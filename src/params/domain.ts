@@ -77,7 +77,7 @@ const readRounding = checkOptional(checkOneOf(['round', 'floor', 'ceil'] as cons
  *
  * @example
  * ```ts
- * import { positiveInteger } from './domain.js';
+ * import { positiveInteger } from 'hyperschedule';
  * const batch = positiveInteger({ max: 512 });
  * batch.check(127.6); // { ok: true, value: 128 }
  * batch.check(2000);  // { ok: true, value: 512 }
@@ -114,7 +114,7 @@ export interface RangeOptions {
  *
  * @example
  * ```ts
- * import { range } from './domain.js';
+ * import { range } from 'hyperschedule';
  * const dampening = range({ min: 0, max: 1 });
  * dampening.check(1).ok;   // true
  * range({ min: 0, max: 1, maxInclusive: false }).check(1).ok; // false
