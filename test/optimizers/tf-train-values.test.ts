@@ -53,6 +53,25 @@ function driven<O extends tf.Optimizer>(optimizer: O, sources: { learningRate?: 
 const LRS = [0.1, 0.05, 0.08, 0.02, 0.0, 0.03, 0.07, 0.01, 0.04, 0.06];
 const MOMENTA = [0.9, 0.5, 0.95, 0.0, 0.8, 0.7, 0.99, 0.6, 0.85, 0.9];
 
+/**
+ * Steps a driven tf.train optimizer and a hyperschedule one through the same gradients, calling
+ * `setValues(t)` before step t; returns the largest relative difference of the parameters.
+ */
+async function sideBySide(theirs: tf.Optimizer, ours: tf.Optimizer, setValues: (t: number) => void): Promise<number> {
+  const v1 = vars();
+  const v2 = vars();
+  for (let t = 0; t < LRS.length; t++) {
+    setValues(t);
+    step(theirs, v1, t);
+    step(ours, v2, t);
+  }
+  const difference = maxRel(await values(v1), await values(v2));
+  theirs.dispose();
+  ours.dispose();
+  [...v1, ...v2].forEach((v) => v.dispose());
+  return difference;
+}
+
 describe('driving tf.train optimizers through hook apply + setTfOptimizerValues', () => {
   it('tf.train.sgd: the driven learning rate is the one applied (p <- p - lr*g), including 0', async () => {
     const vs = vars();
@@ -75,24 +94,17 @@ describe('driving tf.train optimizers through hook apply + setTfOptimizerValues'
 
   for (const nesterov of [false, true]) {
     it(`tf.train.momentum (nesterov ${nesterov}) driven per step equals hyperschedule SGD with the same schedule`, async () => {
-      const v1 = vars();
-      const v2 = vars();
       const lr = { value: LRS[0]! };
       const momentum = { value: MOMENTA[0]! };
       const theirs = driven(tf.train.momentum(0.5, 0.5, nesterov), { learningRate: lr, momentum });
       const ours = new SGD({ learningRate: lr, momentum, nesterov });
-      for (let t = 0; t < LRS.length; t++) {
+      const difference = await sideBySide(theirs, ours, (t) => {
         lr.value = LRS[t]!;
         // At exactly 0 the two differ by design: tfjs still sets acc = g, PyTorch (and our SGD)
         // leave the buffer untouched. A tiny momentum keeps the comparison about scheduling.
         momentum.value = MOMENTA[t] === 0 ? 1e-9 : MOMENTA[t]!;
-        step(theirs, v1, t);
-        step(ours, v2, t);
-      }
-      expect(maxRel(await values(v1), await values(v2))).toBeLessThan(1e-5);
-      theirs.dispose();
-      ours.dispose();
-      [...v1, ...v2].forEach((v) => v.dispose());
+      });
+      expect(difference).toBeLessThan(1e-5);
     });
   }
 
@@ -113,20 +125,10 @@ describe('driving tf.train optimizers through hook apply + setTfOptimizerValues'
   });
 
   it('tf.train.adam: a driven learning rate matches hyperschedule Adam (constant betas, where the two agree)', async () => {
-    const v1 = vars();
-    const v2 = vars();
     const lr = { value: LRS[0]! };
     const theirs = driven(tf.train.adam(1, 0.9, 0.999, 1e-8), { learningRate: lr });
     const ours = new Adam({ learningRate: lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
-    for (let t = 0; t < LRS.length; t++) {
-      lr.value = LRS[t]!;
-      step(theirs, v1, t);
-      step(ours, v2, t);
-    }
-    expect(maxRel(await values(v1), await values(v2))).toBeLessThan(1e-5);
-    theirs.dispose();
-    ours.dispose();
-    [...v1, ...v2].forEach((v) => v.dispose());
+    expect(await sideBySide(theirs, ours, (t) => { lr.value = LRS[t]!; })).toBeLessThan(1e-5);
   });
 
   for (const [name, make] of [
