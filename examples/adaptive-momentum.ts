@@ -13,8 +13,8 @@
  * initial weights. It prints the training loss along the way and the momentum trajectory. A last
  * short minibatch run shows what gradient noise does to the estimate.
  *
- *   npx tsx examples/adaptive-momentum.ts           # CIFAR-10 subset
- *   npx tsx examples/adaptive-momentum.ts --quick   # a few seconds (tests)
+ *   node --import tsx examples/adaptive-momentum.ts          # CIFAR-10 subset
+ *   node --import tsx examples/adaptive-momentum.ts --quick  # a few seconds (tests)
  */
 import * as tf from '@tensorflow/tfjs';
 import { SGD, createSession, enableAdaptiveMomentum, type HistoryPoint } from 'hyperschedule';

@@ -11,8 +11,8 @@
  * shows the diff). Both run on the same data from the same initial weights; the script prints
  * updates taken, test accuracy and wall time.
  *
- *   npx tsx examples/batch-size-existing-loop.ts            # CIFAR-10 subset, ~15 s per loop
- *   npx tsx examples/batch-size-existing-loop.ts --quick    # a few seconds (tests)
+ *   node --import tsx examples/batch-size-existing-loop.ts          # CIFAR-10 subset, ~15 s per loop
+ *   node --import tsx examples/batch-size-existing-loop.ts --quick  # a few seconds (tests)
  */
 import * as tf from '@tensorflow/tfjs';
 import { createSession, hook, increaseBatchInsteadOfDecay, param, scheduledBatches, stepDecay } from 'hyperschedule';

@@ -10,8 +10,8 @@
  * epochs learn from the full network). It prints the rate each epoch used and the train / test
  * accuracy and their gap.
  *
- *   npx tsx examples/scheduled-regularization.ts           # CIFAR-10 subset
- *   npx tsx examples/scheduled-regularization.ts --quick   # a few seconds (tests)
+ *   node --import tsx examples/scheduled-regularization.ts          # CIFAR-10 subset
+ *   node --import tsx examples/scheduled-regularization.ts --quick  # a few seconds (tests)
  */
 import * as tf from '@tensorflow/tfjs';
 import { AdamW, constant, createSession, hook, linear, param, scheduledBatches, type Schedule } from 'hyperschedule';

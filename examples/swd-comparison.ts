@@ -8,9 +8,9 @@
  * script prints, per optimizer, the final full-batch gradient norm on the training set, the
  * training loss and the test accuracy as mean ± standard deviation over the seeds.
  *
- *   npx tsx examples/swd-comparison.ts                 # 3 seeds x 2 optimizers (~1 min per run)
- *   npx tsx examples/swd-comparison.ts --quick         # a few seconds (tests)
- *   npx tsx examples/swd-comparison.ts --seeds 5 --epochs 40 --lambda 5e-4
+ *   node --import tsx examples/swd-comparison.ts          # 3 seeds x 2 optimizers (~1 min per run)
+ *   node --import tsx examples/swd-comparison.ts --quick  # a few seconds (tests)
+ *   node --import tsx examples/swd-comparison.ts --seeds 5 --epochs 40 --lambda 5e-4
  */
 import * as tf from '@tensorflow/tfjs';
 import { AdamS, AdamW, HyperscheduleError, cosine, createSession, hook, param, scheduledBatches } from 'hyperschedule';

@@ -203,13 +203,10 @@ type ShapeOutput<S extends Shape> = { -readonly [K in keyof S]: ReturnType<S[K]>
 export function checkObject<S extends Shape>(shape: S): Check<ShapeOutput<S>> {
   const keys = Object.keys(shape);
   return (value, field) => {
-    if (!isRecord(value)) return fail(field, value, 'an object');
-    for (const key of Object.keys(value)) {
-      if (!(key in shape)) fail(`${field}.${key}`, value[key], `no such field; accepted: ${keys.join(', ')}`);
-    }
+    const record = checkOptions(value, field, keys);
     const out: Record<string, unknown> = {};
     for (const key of keys) {
-      const read = (shape[key] as Check<unknown>)(value[key], `${field}.${key}`);
+      const read = (shape[key] as Check<unknown>)(record[key], `${field}.${key}`);
       if (read !== undefined) out[key] = read;
     }
     return out as ShapeOutput<S>;
@@ -226,4 +223,101 @@ export function checkObject<S extends Shape>(shape: S): Check<ShapeOutput<S>> {
  */
 export function checkLiteral<T extends string | number | boolean>(expected: T): Check<T> {
   return (value, field) => (value === expected ? expected : fail(field, value, JSON.stringify(expected)));
+}
+
+/**
+ * What an unknown field is told: the accepted names after `lead`, and the closest one when a
+ * typo, a case or a snake_case spelling of it was given (`did you mean "unit"?`).
+ *
+ * @example
+ * ```ts
+ * noSuchField('unti', ['unit', 'run']); // 'no such field; accepted: unit, run (did you mean "unit"?)'
+ * ```
+ */
+export function noSuchField(key: string, accepted: readonly string[], lead = 'accepted:'): string {
+  const closest = closestName(key, accepted);
+  const list = accepted.length > 0 ? accepted.join(', ') : 'nothing';
+  return `no such field; ${lead} ${list}${closest === undefined ? '' : ` (did you mean "${closest}"?)`}`;
+}
+
+/**
+ * Refuses every key of `record` that is not in `accepted`, naming `field.key`: how options
+ * objects, specs and saved states all report a typo instead of ignoring it.
+ *
+ * @example
+ * ```ts
+ * checkKnownKeys({ unit: 'epoch' }, 'fromTorch.options', ['unit', 'run']); // fine
+ * ```
+ */
+export function checkKnownKeys(record: Readonly<Record<string, unknown>>, field: string, accepted: readonly string[], lead?: string): void {
+  for (const key of Object.keys(record)) {
+    if (!accepted.includes(key)) fail(`${field}.${key}`, record[key], noSuchField(key, accepted, lead));
+  }
+}
+
+/**
+ * An options object (or any object of known fields): a plain object whose keys are all in
+ * `accepted`, else an error naming `field` (or `field.key` and the closest accepted key).
+ *
+ * @example
+ * ```ts
+ * checkOptions({ run: { epochs: 3 } }, 'fromJSON.options', ['run', 'lambdas']).run; // { epochs: 3 }
+ * // checkOptions(7, 'fromJSON.options', ['run', 'lambdas']) throws:
+ * //   fromJSON.options: got 7, expected an object { run, lambdas }
+ * ```
+ */
+export function checkOptions(value: unknown, field: string, accepted: readonly string[]): Readonly<Record<string, unknown>> {
+  if (!isRecord(value)) fail(field, value, `an object { ${accepted.join(', ')} }`);
+  checkKnownKeys(value, field, accepted);
+  return value;
+}
+
+/** A name compared without case, `_` or `-`: `T_max`, `tmax` and `tMax` are one name. */
+function normalName(name: string): string {
+  return name.replace(/[_-]/g, '').toLowerCase();
+}
+
+/**
+ * The accepted name closest to `name`: equal up to case, `_` and `-`, or within a few edits
+ * (a typo, a swapped pair of letters); `undefined` when none is that close. Costs O(length of the
+ * candidates) whatever `name` is.
+ *
+ * @example
+ * ```ts
+ * closestName('T_max', ['tMax', 'etaMin']); // 'tMax'
+ * closestName('unti', ['unit', 'run']);     // 'unit'
+ * ```
+ */
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  if (name.length > 200) return undefined;
+  const wanted = normalName(name);
+  // Edits allowed: 1 up to 3 characters, 2 up to 6, then 3.
+  const limit = wanted.length <= 3 ? 1 : wanted.length <= 6 ? 2 : 3;
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const candidate of candidates) {
+    const normal = normalName(candidate);
+    const distance = normal === wanted ? 0 : wanted && normal ? editDistance(wanted, normal) : bestDistance;
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) from `a` to `b`: optimal string alignment. */
+function editDistance(a: string, b: string): number {
+  let before: number[] = [];
+  let above = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const swap = a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] ? (before[j - 2] as number) + 1 : i + j;
+      row[j] = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1), swap);
+    }
+    before = above;
+    above = row;
+  }
+  return above[b.length] as number;
 }

@@ -83,9 +83,9 @@ export type { EnableAdaptiveMomentumOptions } from './training/index.js';
 export { AdamW, Adam, SGD, AdamS, SGDS, excludeBiasAndNorm, setTfOptimizerValues } from './optimizers/index.js';
 export type { AdamOptions, SGDOptions, AdamSOptions, OptimizerValue, WeightDecayExclusion, TfOptimizerValues } from './optimizers/index.js';
 
-// Checkpoints: the session, optimizer slots and hook state in one JSON value.
+// Checkpoints: the session, optimizer slots and hook state in one JSON value (binary files: hyperschedule/node).
 export { saveCheckpoint, restoreCheckpoint } from './integrations/index.js';
-export type { Checkpoint, CheckpointTargets, SerializedTensor } from './integrations/index.js';
+export type { Checkpoint, CheckpointTargets, CheckpointExtras, SerializedTensor } from './integrations/index.js';
 
 // Errors: every bad input names the field, the value and what is allowed.
 export { HyperscheduleError } from './errors.js';

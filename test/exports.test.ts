@@ -44,6 +44,8 @@ const NODE_EXPORTS = [
   'sendSweepMessage', 'summarizeCells', 'trialPaths',
   // run logging
   'readJsonIfValid', 'writeFileAtomic', 'writeJsonAtomic',
+  // checkpoint files
+  'decodeCheckpoint', 'encodeCheckpoint', 'readCheckpointFile', 'writeCheckpointFile',
 ];
 
 const sorted = (names: readonly string[]) => [...names].sort();

@@ -1,8 +1,10 @@
 /**
- * The command line of the study (`npm run example -- [options]`, i.e. `tsx examples/main.ts`):
+ * The command line of the study (`npm run example -- [options]`, i.e. `node --import tsx examples/main.ts`):
  * - default: compare fixed and scheduled hyperparameters at one peak LR, as parallel workers;
  * - `sweep`: the reference study's search space (schedulers x LR grid, warm restarts over T_0) x seeds;
  * - `train`: one run in this process, with a progress bar, Ctrl-C checkpoint and `--resume`.
+ * Ctrl-C, SIGTERM and SIGHUP stop every command after the current update with a checkpoint
+ * (exit 130, 143, 129); a second Ctrl-C quits at once.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -12,6 +14,7 @@ import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { HyperscheduleError } from 'hyperschedule';
 import { expandSweep, linspace, logspace, selectBackend, writeJsonAtomic, type SweepConfig, type TrialParams } from 'hyperschedule/node';
+import { runByNpm, stopOnSignals, type StopSignal } from '../shared/stop-signals.js';
 import { parseRunConfig, type RunConfigInput } from './config.js';
 import { resolveDatasetSource, type DatasetSource } from './data.js';
 import { REPO_ROOT, loadStudyRecords, runStudy, writeStudyOutputs, type StudyOutcome } from './study.js';
@@ -57,8 +60,11 @@ export interface CliIo {
   readonly tty?: boolean;
 }
 
+/** A number written in decimal (`12`, `0.5`, `5e3`): `Number()` alone reads `0x10` as 16 and `' 5'` or `''` as numbers. */
+const DECIMAL = /^[0-9]+(?:\.[0-9]+)?(?:[eE]\+?[0-9]+)?$/;
+const decimal = (v: string): number => (DECIMAL.test(v) ? Number(v) : Number.NaN);
 const intArg = (min: number) => (v: string): number => {
-  const n = Number(v);
+  const n = decimal(v);
   if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
   return n;
 };
@@ -145,41 +151,62 @@ function latestRun(prefix: string): string | undefined {
   return dirs.length > 0 ? join(RUNS_DIR, dirs[dirs.length - 1]!) : undefined;
 }
 
-/** SIGINT stops the study: the first Ctrl-C lets workers checkpoint, a second one quits at once. */
-function interruptible(
-  io: CliIo,
-  message = 'Ctrl-C: stopping; runs in progress write checkpoints (Ctrl-C again to quit now)',
-): { signal: AbortSignal; release: () => void } {
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    io.error(`\n${message}`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
+const STOP_WORDS: Readonly<Record<StopSignal, string>> = { SIGINT: 'Ctrl-C', SIGTERM: 'SIGTERM', SIGHUP: 'SIGHUP (terminal or parent gone)' };
+
+/**
+ * Ctrl-C, SIGTERM and SIGHUP stop the command: the first lets runs in progress checkpoint, a
+ * second Ctrl-C quits at once. Run by npm, the parent shell dying counts as SIGTERM's stand-in.
+ */
+function interruptible(io: CliIo, what: string): { signal: AbortSignal; exitCode: () => number; release: () => void } {
+  const stop = stopOnSignals({
+    quitOnSecondInterrupt: true,
+    watchParent: true,
+    watchParentPid: runByNpm(),
+    onStop: (signal) => io.error(`\n${STOP_WORDS[signal]}: stopping; ${what} (Ctrl-C again to quit now)`),
+  });
+  return { signal: stop.signal, exitCode: stop.exitCode, release: stop.release };
 }
 
-function finish(outcome: StudyOutcome, out: string, io: CliIo, resumeHint: string): number {
+function finish(outcome: StudyOutcome, out: string, io: CliIo, resumeHint: string, exitCode: () => number): number {
   io.log('');
   io.log(formatTable(outcome.table));
   if (outcome.reportPath) io.log(`\nreport: ${outcome.reportPath}`);
   io.log(`results: ${out} (table.txt, table.md, results.json, trials/)`);
   if (outcome.aborted) {
     io.log(`interrupted — continue with: ${resumeHint}`);
-    return 130;
+    return exitCode();
   }
   const failed = outcome.records.filter((r) => r.status !== 'ok');
-  if (failed.length > 0) {
-    io.error(`${failed.length} run(s) failed; their logs are in ${join(out, 'trials')}/<id>/log.txt (rerun to retry them)`);
-    return 1;
+  if (failed.length > 0) io.error(`${failed.length} run(s) failed; their logs are in ${join(out, 'trials')}/<id>/log.txt (rerun to retry them)`);
+  if (outcome.locked > 0) {
+    io.error(`${outcome.locked} run(s) are running in another process (see above) and are not in this table; \`node --import tsx examples/main.ts report ${out}\` renders them once they end`);
   }
-  return 0;
+  return failed.length > 0 || outcome.locked > 0 ? 1 : 0;
 }
 
 function commandLine(argv: readonly string[]): string {
-  return ['npx tsx examples/main.ts', ...argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))].join(' ');
+  return ['node --import tsx examples/main.ts', ...argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))].join(' ');
 }
+
+/** The command line that continues an interrupted `train`: the same one with `--out <its folder> --resume`. */
+function resumeCommand(argv: readonly string[], out: string): string {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--resume' || argv[i]!.startsWith('--out=')) continue;
+    if (argv[i] === '--out') {
+      i += 1;
+      continue;
+    }
+    kept.push(argv[i]!);
+  }
+  return commandLine([...kept, '--out', out, '--resume']);
+}
+
+const minutesArg = (v: string): number => {
+  const n = decimal(v);
+  if (!Number.isFinite(n) || n <= 0 || n * 60_000 > 2 ** 31 - 1) throw new InvalidArgumentError('expected minutes > 0 (at most 35791)');
+  return n;
+};
 
 const QUICK = { epochs: 2, trainSize: 500, testSize: 300, variants: ['constant', 'cosine-warmup', 'one-cycle', 'batch-growth'] };
 
@@ -214,11 +241,12 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
     .option('--seeds <n>', 'seeds per variant (with more than one: mean and 95% CI)', intArg(1), 1)
     .option('--workers <n>', 'parallel worker processes (wasm uses one core each)', intArg(1), availableParallelism())
     .option('--out <dir>', 'results folder (rerunning on it skips finished runs; default runs/compare-<time>)')
+    .option('--trial-timeout <minutes>', 'stop a run going on longer (SIGTERM: it checkpoints; SIGKILL 30 s later) and record it as failed', minutesArg)
     .option('--resume', 'continue the latest runs/compare-* (or --out): finished runs are kept, interrupted ones resume')
     .option('--quick', `seconds-long smoke run: ${QUICK.epochs} epochs, ${QUICK.trainSize} training images, ${QUICK.variants.length} variants`)
     .option('--quiet', 'no progress output')
     .option('--no-report', 'skip the HTML report')
-    .action(async (o: RunOptions & { peakLr: number[]; variants: string[]; seeds: number; workers: number; out?: string; resume?: boolean; quick?: boolean; quiet?: boolean; report: boolean }) => {
+    .action(async (o: RunOptions & { peakLr: number[]; variants: string[]; seeds: number; workers: number; out?: string; trialTimeout?: number; resume?: boolean; quick?: boolean; quiet?: boolean; report: boolean }) => {
       if (o.quick) {
         const isDefault = (k: string) => program.getOptionValueSource(k) === 'default';
         if (isDefault('epochs')) o.epochs = QUICK.epochs;
@@ -234,11 +262,12 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
       const sweep: SweepConfig = { name: 'compare', base: base as unknown as TrialParams, grids: [{ variant: o.variants, peakLr: o.peakLr }], seeds: o.seeds };
       const n = expandSweep(sweep).length;
       io.log(`${n} run(s): ${o.variants.length} variant(s) x ${o.peakLr.length} peak LR(s) x ${o.seeds} seed(s), ${o.preset} ViT, ${o.epochs} epochs, ${Math.min(o.workers, n)} worker(s) -> ${out}`);
-      const { signal, release } = interruptible(io);
+      const { signal, exitCode, release } = interruptible(io, 'runs in progress write checkpoints');
       try {
         const outcome = await runStudy({
           sweep,
           workers: o.workers,
+          ...(o.trialTimeout !== undefined ? { trialTimeoutMs: o.trialTimeout * 60_000 } : {}),
           out,
           title: 'hyperschedule: fixed vs scheduled hyperparameters (ViT + AdamW)',
           intro: [
@@ -251,7 +280,7 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
           signal,
           report: o.report,
         });
-        done(finish(outcome, out, io, `npm run example -- --resume${o.out ? ` --out ${o.out}` : ''}`));
+        done(finish(outcome, out, io, `npm run example -- --resume${o.out ? ` --out ${o.out}` : ''}`, exitCode));
       } finally {
         release();
       }
@@ -272,9 +301,10 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
     .option('--seeds <n>', 'seeds per grid point', intArg(1), 3)
     .option('--workers <n>', 'parallel worker processes', intArg(1), availableParallelism())
     .option('--out <dir>', 'results folder (default runs/study-sweep; rerun to resume)')
+    .option('--trial-timeout <minutes>', 'stop a trial going on longer (SIGTERM: it checkpoints; SIGKILL 30 s later) and record it as failed; a rerun resumes it', minutesArg)
     .option('--dry-run', 'list the trials and exit')
     .option('--quiet', 'no progress output')
-    .action(async (o: RunOptions & { schedulers: string[]; lrGrid: number[]; t0s?: number[]; t0Lr: number; seeds: number; workers: number; out?: string; dryRun?: boolean; quiet?: boolean }) => {
+    .action(async (o: RunOptions & { schedulers: string[]; lrGrid: number[]; t0s?: number[]; t0Lr: number; seeds: number; workers: number; out?: string; trialTimeout?: number; dryRun?: boolean; quiet?: boolean }) => {
       const [start, stop, count] = o.lrGrid;
       if (o.lrGrid.length !== 3 || !Number.isInteger(count)) throw new HyperscheduleError('--lr-grid', o.lrGrid.join(','), 'start,stop,n (e.g. 1e-5,1e-2,10)');
       const t0s = o.t0s ?? linspace(10, 50, 9).map((t) => Math.max(1, Math.round((t * o.epochs) / 100)));
@@ -301,11 +331,12 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
         done(0);
         return;
       }
-      const { signal, release } = interruptible(io);
+      const { signal, exitCode, release } = interruptible(io, 'runs in progress write checkpoints');
       try {
         const outcome = await runStudy({
           sweep,
           workers: o.workers,
+          ...(o.trialTimeout !== undefined ? { trialTimeoutMs: o.trialTimeout * 60_000 } : {}),
           out,
           title: 'hyperschedule: the reference study\'s sweep (ViT + AdamW)',
           intro: [`Schedulers x peak LR grid (logspace ${start}..${stop}, ${count} points), warm restarts over T_0, ${o.seeds} seed(s) per point; cells show the mean and 95% t confidence interval.`],
@@ -314,7 +345,7 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
           log: io.log,
           signal,
         });
-        done(finish(outcome, out, io, commandLine(argv)));
+        done(finish(outcome, out, io, commandLine(argv), exitCode));
       } finally {
         release();
       }
@@ -339,8 +370,8 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
       const selection = await selectBackend({ prefer: config.backend, quiet: true });
       io.log(selection.summary);
       const out = resolve(o.out ?? join(RUNS_DIR, `train-${o.variant}-${timestamp()}`));
-      if (o.resume && !existsSync(join(out, 'checkpoint.bin'))) io.log(`no checkpoint in ${out}: starting from the beginning`);
-      const { signal, release } = interruptible(io, 'Ctrl-C: stopping after this update and writing a checkpoint (Ctrl-C again to quit now)');
+      if (o.resume && !['checkpoint.bin', 'checkpoint.bin.prev'].some((f) => existsSync(join(out, f)))) io.log(`no checkpoint in ${out}: starting from the beginning`);
+      const { signal, exitCode, release } = interruptible(io, 'writing a checkpoint after this update');
       const bars = !o.quiet && (io.tty ?? process.stderr.isTTY === true);
       const bar = new cliProgress.SingleBar(
         { format: ` ${o.variant} |{bar}| epoch {epoch}/{epochs} | loss {loss} | acc {acc} | lr {lr} | {eta_formatted}`, hideCursor: true },
@@ -370,8 +401,8 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
         if (bars) bar.stop();
         if (outcome.status === 'interrupted') {
           io.log(`interrupted at epoch ${outcome.epoch + 1}, update ${outcome.step}; checkpoint: ${outcome.checkpoint}`);
-          io.log(`continue with: npx tsx examples/main.ts train --variant ${o.variant} ... --out ${out} --resume`);
-          done(130);
+          io.log(`continue with: ${resumeCommand(argv, out)}`);
+          done(exitCode());
           return;
         }
         const r = outcome.result;

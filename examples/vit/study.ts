@@ -75,6 +75,8 @@ export interface StudyOptions {
   /** Reference study folder; default ../shared/reference beside the repo (skipped when absent). */
   readonly referenceDir?: string | null;
   readonly report?: boolean;
+  /** Longest a trial may run (default: no limit); then it is stopped (it checkpoints) and recorded as failed. */
+  readonly trialTimeoutMs?: number;
 }
 
 /**
@@ -91,6 +93,8 @@ export interface StudyOutcome {
   readonly table: TextTable;
   readonly reportPath: string | null;
   readonly aborted: boolean;
+  /** Trials another process is running (their lock is held): not run here, not in the table. */
+  readonly locked: number;
   readonly backend: string | null;
 }
 
@@ -186,9 +190,22 @@ function progressView(mode: StudyOptions['progress'], log: (line: string) => voi
   };
 }
 
-function finishedLine(r: TrialRecord<RunResult>): string {
+/**
+ * The one line printed when a trial ends: its result, or why it failed (the runner's `summary`: the
+ * error it printed, never Node's version footer).
+ *
+ * @example
+ * ```ts
+ * import { finishedLine } from './study.js';
+ * // finishedLine(record) === '✗ constant @ 0.010 s0: failed — HyperscheduleError: run.peakLr: got -1, expected a number > 0'
+ * ```
+ */
+export function finishedLine(r: TrialRecord<RunResult>): string {
   const label = trialLabel(r.params);
-  if (r.status !== 'ok' || !r.result) return `✗ ${label}: ${r.status}${r.error ? ` — ${r.error.split('\n').slice(-1)[0]}` : ''}`;
+  if (r.status !== 'ok' || !r.result) {
+    const why = r.summary ?? r.error?.split('\n')[0];
+    return `✗ ${label}: ${r.status}${why ? ` — ${why}` : ''}`;
+  }
   const x = r.result;
   return `✓ ${label}: test ${(100 * x.testAcc).toFixed(1)}%, best epoch ${x.bestEpoch + 1}/${x.config.epochs}, ${x.updates} updates, ${(x.wallMs / 1000).toFixed(0)} s`;
 }
@@ -221,6 +238,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
         trials,
         concurrency: options.workers,
         parseResult,
+        ...(options.trialTimeoutMs !== undefined ? { trialTimeoutMs: options.trialTimeoutMs } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         command: (trial, paths) => ({
           command: process.execPath,
@@ -233,6 +251,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
             view.log(`${seen.backend} (in each worker)`);
           }
           if (e.type === 'skipped') view.log(`↷ ${trialLabel(e.trial.params)}: already done (${e.record.status}), skipped`);
+          if (e.type === 'locked') view.log(`⧗ ${trialLabel(e.trial.params)}: not started here, ${e.message}`);
           view.onEvent(e);
         },
       });
@@ -249,7 +268,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
     ...(options.referenceDir !== undefined ? { referenceDir: options.referenceDir } : {}),
     report: options.report !== false,
   });
-  return { records, table, reportPath, aborted: outcome.aborted, backend };
+  return { records, table, reportPath, aborted: outcome.aborted, locked: outcome.locked, backend };
 }
 
 /**

@@ -4,13 +4,12 @@
  * batcher reads before every batch), validation every N epochs, the best-by-validation weights
  * kept and tested, a per-epoch JSONL log, and a resumable checkpoint when stopped (Ctrl-C).
  */
-import { existsSync } from 'node:fs';
 import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { HyperscheduleError, restoreCheckpoint, saveCheckpoint, scheduledBatches, type Checkpoint } from 'hyperschedule';
+import { HyperscheduleError, restoreCheckpoint, saveCheckpoint, scheduledBatches, type SerializedTensor } from 'hyperschedule';
+import { readCheckpointFile, writeCheckpointFile, type CheckpointFileRead } from 'hyperschedule/node';
 import type { ImageDataset } from '../shared/datasets/dataset.js';
-import { readCheckpointFile, tensorFromJson, tensorToJson, writeCheckpointFile, type TensorJson } from './checkpoint-file.js';
 import { runConfigHash, type RunConfig } from './config.js';
 import { augmentOf, epochOrder, hostBatch, loadRunData, type RunData } from './data.js';
 import { buildHyperparameters } from './hparams.js';
@@ -137,7 +136,11 @@ export interface TrainRunOptions {
   readonly data?: RunData;
   /** Folder for `log.jsonl` and `checkpoint.bin`; without it nothing is written. */
   readonly dir?: string;
-  /** Continue from `dir/checkpoint.bin` when it exists (same config only). */
+  /**
+   * Continue from `dir/checkpoint.bin` when it exists (same config only). One that fails its
+   * checksum is never loaded: the previous one, `checkpoint.bin.prev`, is used instead with a
+   * warning, or, without it, the run refuses to start.
+   */
   readonly resume?: boolean;
   readonly onEvent?: (event: TrainEvent) => void;
   /** When aborted, the run stops after the current update and writes its checkpoint. */
@@ -164,17 +167,17 @@ interface RunExtras {
   position: number;
   partial: { lossSum: number; correct: number; count: number; finiteLoss: boolean; start: HParamValues | null };
   epochs: EpochRecord[];
-  best: { valAcc: number; epoch: number; valLoss: number | null; weights: TensorJson[] | null };
+  best: { valAcc: number; epoch: number; valLoss: number | null };
   trajectory: TrajectoryPoint[];
   wallMs: number;
   skipped: number;
   tensors: { first: number; min: number; max: number } | null;
 }
 
-interface RunCheckpointFile {
+/** The run's own part of its checkpoint (`extras.data`); the best weights are `extras.tensors`. */
+interface RunCheckpointData {
   readonly version: 1;
   readonly configHash: string;
-  readonly core: Checkpoint;
   readonly extras: RunExtras;
 }
 
@@ -216,6 +219,27 @@ function evaluate(vit: ViT, ds: ImageDataset, data: RunData, batch: number): { l
     correct += c!;
   }
   return { loss: lossSum / ds.count, acc: correct / ds.count };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The newest good checkpoint of the run (`path`, else the previous one kept beside it, with a
+ * warning); `undefined` when there is none. When neither decodes (a corrupted file: the checksum
+ * catches any changed byte) the run refuses to resume, saying how to start it over.
+ */
+async function readRunCheckpoint(path: string): Promise<CheckpointFileRead | undefined> {
+  let read: CheckpointFileRead | undefined;
+  try {
+    read = await readCheckpointFile(path);
+  } catch (error) {
+    if (!(error instanceof HyperscheduleError)) throw error;
+    throw new HyperscheduleError('resume', path, `${error.allowed}; delete ${path}* to start this run over`);
+  }
+  if (read?.refused) console.warn(`resume: ${read.refused.file} ${read.refused.reason}; resuming from ${read.file} (the work since it was written is done again)`);
+  return read;
 }
 
 function finiteOrNull(v: number): number | null {
@@ -266,7 +290,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
     position: 0,
     partial: { lossSum: 0, correct: 0, count: 0, finiteLoss: true, start: null },
     epochs: [],
-    best: { valAcc: -1, epoch: -1, valLoss: null, weights: null },
+    best: { valAcc: -1, epoch: -1, valLoss: null },
     trajectory: [],
     wallMs: 0,
     skipped: 0,
@@ -275,15 +299,16 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
   let stride = 1;
   let resumed: { epoch: number; step: number } | null = null;
   try {
-    if (options.resume && checkpointPath && existsSync(checkpointPath)) {
-      const saved = (await readCheckpointFile(checkpointPath)) as RunCheckpointFile;
-      if (saved.version !== 1 || saved.configHash !== configHash) {
-        throw new HyperscheduleError('resume', checkpointPath, `a checkpoint of this run (config ${configHash}); it holds ${saved.configHash}: delete it or use another folder`);
+    const read = options.resume && checkpointPath ? await readRunCheckpoint(checkpointPath) : undefined;
+    if (read) {
+      const saved = read.checkpoint.extras?.data as RunCheckpointData | undefined;
+      if (saved?.version !== 1 || saved.configHash !== configHash) {
+        throw new HyperscheduleError('resume', read.file, `a checkpoint of this run (config ${configHash}); it holds ${saved?.configHash}: delete it or use another folder`);
       }
-      await restoreCheckpoint(saved.core, { session, optimizer, variables: vit.variables });
+      await restoreCheckpoint(read.checkpoint, { session, optimizer, variables: vit.variables });
       Object.assign(extras, saved.extras);
-      if (saved.extras.best.weights) best = saved.extras.best.weights.map(tensorFromJson);
-      extras.best = { ...saved.extras.best, weights: null };
+      const bestWeights = read.checkpoint.extras?.tensors ?? [];
+      if (bestWeights.length > 0) best = bestWeights.map((t) => tf.tensor([...t.values], [...t.shape], t.dtype));
       while (extras.trajectory.length > 0 && stride * TRAJECTORY_POINTS < session.clock.step) stride *= 2;
       resumed = { epoch: session.clock.state.epochsCompleted, step: session.clock.step };
       // The log holds exactly the epochs the checkpoint knows.
@@ -345,6 +370,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
           ? { ...extras.tensors, min: Math.min(extras.tensors.min, live_), max: Math.max(extras.tensors.max, live_) }
           : { first: live_, min: live_, max: live_ };
         onEvent?.({ type: 'step', epoch, stepInEpoch, loss: loss!, acc: p.correct / p.count, lr: used.lr, batchSize: batchRows.length });
+        // Let the event loop run: a signal handler (Ctrl-C, SIGTERM) only runs here, and awaiting
+        // `data()` alone does not yield (it settles as a microtask on wasm and cpu).
+        await yieldToEventLoop();
         if (signal?.aborted) {
           interrupted = true;
           break;
@@ -364,7 +392,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
         if (v.acc > extras.best.valAcc) {
           tf.dispose(best ?? []);
           best = vit.snapshot();
-          extras.best = { valAcc: v.acc, epoch, valLoss: finiteOrNull(v.loss), weights: null };
+          extras.best = { valAcc: v.acc, epoch, valLoss: finiteOrNull(v.loss) };
         }
       }
       const record: EpochRecord = {
@@ -394,9 +422,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
       let written: string | null = null;
       if (checkpointPath) {
         const core = await saveCheckpoint({ session, optimizer, variables: vit.variables });
-        const bestWeights = best ? await Promise.all(best.map((t, i) => tensorToJson(`best.${i}`, t))) : null;
-        const file: RunCheckpointFile = { version: 1, configHash, core, extras: { ...extras, best: { ...extras.best, weights: bestWeights } } };
-        await writeCheckpointFile(checkpointPath, file);
+        const tensors = await Promise.all((best ?? []).map(async (t, i): Promise<SerializedTensor> => ({ name: `best.${i}`, shape: [...t.shape], dtype: 'float32', values: Array.from(await t.data()) })));
+        const data: RunCheckpointData = { version: 1, configHash, extras };
+        await writeCheckpointFile(checkpointPath, { ...core, extras: { data, tensors } });
         written = checkpointPath;
       }
       const at = { epoch: session.clock.state.epochsCompleted, step: session.clock.step };
@@ -435,7 +463,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
       trajectory: extras.trajectory,
       tensors: extras.tensors ?? { first: 0, min: 0, max: 0 },
     };
-    if (checkpointPath) await rm(checkpointPath, { force: true });
+    if (checkpointPath) await Promise.all([checkpointPath, `${checkpointPath}.prev`].map((f) => rm(f, { force: true })));
     return { status: 'completed', result };
   } finally {
     tf.dispose(best ?? []);

@@ -109,7 +109,15 @@ export class TrainingClock {
   }
 
   /** Replaces the state (e.g. from a checkpoint); validates it first. */
-  restore(state: ClockState): void {
-    this.current = parseClockState(state);
+  restore(state: ClockState, field = 'clock'): void {
+    this.prepareRestore(state, field)();
+  }
+
+  /** Validates a state (see `parseClockState`) and returns the restore, which cannot fail. */
+  prepareRestore(state: ClockState, field = 'clock'): () => void {
+    const parsed = parseClockState(state, field);
+    return () => {
+      this.current = parsed;
+    };
   }
 }

@@ -173,7 +173,7 @@ export function timeIn(state: ClockState, unit: TimeUnit, run: ClockRun = {}): n
       return state.step;
     case 'sample':
       if (!state.samplesCounted) {
-        throw new HyperscheduleError('clock.samples', 'unknown', 'batch sizes for every update (session batchSize option, scheduledBatches or the fit callback)');
+        throw new HyperscheduleError('clock.samples', 'unknown', 'batch sizes for every update (session batchSize, scheduledBatches or fitCallback)');
       }
       return state.samples;
     case 'epoch':
@@ -193,7 +193,8 @@ export function timeIn(state: ClockState, unit: TimeUnit, run: ClockRun = {}): n
   }
 }
 
-const count = checkNumber({ integer: true, ge: 0 });
+/** A count: an integer in [0, 2^53 - 1] (beyond, adding one no longer changes it). */
+const count = checkNumber({ integer: true, ge: 0, le: Number.MAX_SAFE_INTEGER });
 
 /** Reads a {@link ClockState}: exactly its fields, each checked. */
 const readClockState = checkObject({
@@ -207,7 +208,8 @@ const readClockState = checkObject({
 
 /**
  * Checks that `json` is a {@link ClockState} (e.g. read from a checkpoint) and returns it; an
- * error names the field (`clock.step`), the value and what is allowed.
+ * error names the field (`clock.step`), the value and what is allowed. Besides each field's
+ * range, the fields must agree: the samples of the current epoch are part of all samples seen.
  *
  * @example
  * ```ts
@@ -215,5 +217,9 @@ const readClockState = checkObject({
  * ```
  */
 export function parseClockState(json: unknown, field = 'clock'): ClockState {
-  return readClockState(json, field);
+  const state = readClockState(json, field);
+  if (state.samplesInEpoch > state.samples) {
+    throw new HyperscheduleError(`${field}.samplesInEpoch`, state.samplesInEpoch, `at most samples (${state.samples})`);
+  }
+  return state;
 }

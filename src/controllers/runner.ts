@@ -1,4 +1,5 @@
 import type { Subscription } from 'rxjs';
+import { HyperscheduleError, describeValue } from '../errors.js';
 import { nonFiniteFields } from '../signals/finite.js';
 import type { TrainingSignals } from '../signals/hub.js';
 import type { Controller } from './controller.js';
@@ -54,7 +55,26 @@ export class ControllerRunner<S, I> {
 
   /** Replaces the state with one read back from JSON (validated; throws naming `field`). */
   restore(json: unknown, field = `${this.controller.name}.state`): void {
-    this.committed = this.parse(json, field);
+    this.prepareRestore(json, field)();
+  }
+
+  /**
+   * Validates a state read back from JSON — the controller's `parseState`, then its value must
+   * be a finite number — and returns the commit, which cannot fail. Nothing changes until it runs.
+   */
+  prepareRestore(json: unknown, field = `${this.controller.name}.state`): () => void {
+    const state = this.parse(json, field);
+    let value: unknown;
+    try {
+      value = this.controller.value(state);
+    } catch (error) {
+      // Refused below, like a non-finite value (either would fail at the first read), quoting it.
+      value = String(error);
+    }
+    if (!Number.isFinite(value)) throw new HyperscheduleError(field, json, `a state whose value is finite, not ${describeValue(value)}`);
+    return () => {
+      this.committed = state;
+    };
   }
 
   /**
@@ -71,10 +91,26 @@ export class ControllerRunner<S, I> {
     return { outcome: 'accepted', value };
   }
 
-  /** Feeds every input of the controller's stream on `signals`; `onInvalid` hears the skipped ones. */
-  connect(signals: TrainingSignals, accept: (value: number) => boolean, onInvalid: (fields: Readonly<Record<string, number>>) => void): Subscription {
+  /**
+   * Feeds every input of the controller's stream on `signals`; `onInvalid` hears the skipped ones
+   * and `onError` an exception the controller threw (its state stays as it was). Without
+   * `onError`, rxjs would report the exception later, far from the update that caused it.
+   */
+  connect(
+    signals: TrainingSignals,
+    accept: (value: number) => boolean,
+    onInvalid: (fields: Readonly<Record<string, number>>) => void,
+    onError?: (error: unknown) => void,
+  ): Subscription {
     return this.controller.input(signals).subscribe((input) => {
-      const r = this.feed(input, accept);
+      let r: FeedResult;
+      try {
+        r = this.feed(input, accept);
+      } catch (error) {
+        if (!onError) throw error;
+        onError(error);
+        return;
+      }
       if (r.outcome === 'invalid') onInvalid(r.fields);
     });
   }

@@ -54,56 +54,56 @@ export function adamsDecayRate(lambda: number, lr: number, vbar: number): number
 }
 
 /**
- * The fraction SGD with scheduled weight decay removes from every weight before its step:
- * `p <- p * (1 - lr * lambda * (1 - dampening) / (1 - momentum))`, the decoupled decay matched to
- * the effective step size of heavy-ball momentum.
- *
- * @example
- * ```ts
- * import { sgdsDecayRate } from './scheduled-weight-decay.js';
- * sgdsDecayRate(5e-4, 0.1, 0.9, 0); // 5e-4 (approx.): 0.1 * 5e-4 / 0.1
- * ```
- */
-export function sgdsDecayRate(lambda: number, lr: number, momentum: number, dampening: number): number {
-  if (!(momentum >= 0 && momentum < 1)) {
-    throw new HyperscheduleError('SGDS.momentum', momentum, 'a number in [0, 1) (the decay is divided by 1 - momentum)');
-  }
-  return (lr * lambda * (1 - dampening)) / (1 - momentum);
-}
-
-/**
  * State of {@link scheduledWeightDecay}: the running sum of Adam's raw second moments, the
- * updates seen, and the current AdamW weight decay lambda / sqrt(vbar).
+ * updates seen, the current AdamW weight decay lambda / sqrt(vbar), and how many updates had it
+ * capped (absent until the cap first applies, so states saved before the cap existed still load).
  */
 export interface ScheduledWeightDecayState {
   readonly secondMomentSum: number;
   readonly updates: number;
   readonly value: number;
+  /** Updates whose weight decay was capped at `maxDecay / lr` (absent: none). */
+  readonly capped?: number;
 }
 
 /**
  * One update seen by the SWD controller: the global squared gradient norm, the number of scalar
- * parameters and the optimizer's beta2 for that update.
+ * parameters, the optimizer's beta2 for that update and, when the controller was given one, its
+ * learning rate.
  */
 export interface SecondMomentObservation {
   readonly squaredGradNorm: number;
   readonly paramCount: number;
   readonly beta2: number;
+  /** The optimizer's learning rate (present when the controller has its `lr` option). */
+  readonly lr?: number;
 }
+
+/** Default of {@link ScheduledWeightDecayOptions.maxDecay}. */
+const DEFAULT_MAX_DECAY = 0.1;
+
+/** What the step reports when the cap applies (the controller warns once). */
+type OnCap = (raw: number, cap: number) => void;
 
 /**
  * The SWD step: updates sum(v) with `||g||^2` and sets the AdamW weight decay to
- * `lambda / sqrt(vbar)` (so AdamW's `p * (1 - lr * wd)` decays by `lambda * lr / sqrt(vbar)`).
- * Non-positive or out-of-range inputs leave the state unchanged.
+ * `lambda / sqrt(vbar)` (so AdamW's `p * (1 - lr * wd)` decays by `lambda * lr / sqrt(vbar)`),
+ * capped at `maxDecay / lr` when the learning rate is known. Non-positive or out-of-range inputs
+ * leave the state unchanged.
  */
-function swdStep(lambda: number, state: ScheduledWeightDecayState, input: SecondMomentObservation): ScheduledWeightDecayState {
-  const { squaredGradNorm, paramCount, beta2 } = input;
+function swdStep(lambda: number, maxDecay: number, state: ScheduledWeightDecayState, input: SecondMomentObservation, onCap: OnCap): ScheduledWeightDecayState {
+  const { squaredGradNorm, paramCount, beta2, lr } = input;
   if (!(squaredGradNorm >= 0) || !Number.isFinite(squaredGradNorm) || !(paramCount > 0) || !(beta2 >= 0 && beta2 < 1)) return state;
   const secondMomentSum = nextSecondMomentSum(state.secondMomentSum, squaredGradNorm, beta2);
   const updates = state.updates + 1;
   const vbar = meanSecondMoment(secondMomentSum, paramCount, beta2, updates);
-  const value = vbar > 0 && Number.isFinite(vbar) ? lambda / Math.sqrt(vbar) : state.value;
-  return Number.isFinite(value) ? { secondMomentSum, updates, value } : state;
+  const raw = vbar > 0 && Number.isFinite(vbar) ? lambda / Math.sqrt(vbar) : state.value;
+  const cap = lr !== undefined && lr > 0 ? maxDecay / lr : Number.POSITIVE_INFINITY;
+  const value = Math.min(raw, cap);
+  if (!Number.isFinite(value)) return state;
+  if (raw <= cap) return { ...state, secondMomentSum, updates, value };
+  onCap(raw, cap);
+  return { secondMomentSum, updates, value, capped: (state.capped ?? 0) + 1 };
 }
 
 /**
@@ -114,11 +114,34 @@ export interface ScheduledWeightDecayOptions {
   readonly lambda: number;
   /** The optimizer's beta2 (number or live source), in [0, 1). Default 0.999. */
   readonly beta2?: NumberOrSource;
+  /**
+   * The optimizer's learning rate (number or live source, e.g. the `lr` parameter), >= 0. Given,
+   * the weight decay is capped at `maxDecay / lr`, so one AdamW update (`p * (1 - lr * wd)`)
+   * removes at most `maxDecay` of any weight and never flips its sign. Without it there is no
+   * cap here, and AdamW itself refuses an update with `lr * wd >= 1`.
+   */
+  readonly lr?: NumberOrSource;
+  /**
+   * The largest fraction of a weight one update may remove, `lr * wd`, in (0, 1); default 0.1
+   * (a thousand times what AdamW recipes use, lr 1e-3 with wd 0.1, so the cap binds only when
+   * sqrt(vbar) is tiny, e.g. after a near-zero first gradient). Needs `lr`.
+   */
+  readonly maxDecay?: number;
 }
 
 const nonNegative = checkNumber({ ge: 0 });
-const readOptions = checkObject({ lambda: nonNegative, beta2: checkOptional(checkNumberOrSource({ ge: 0, lt: 1 })) });
-const readState = checkObject({ secondMomentSum: nonNegative, updates: checkNumber({ ge: 0, integer: true }), value: nonNegative });
+const readOptions = checkObject({
+  lambda: nonNegative,
+  beta2: checkOptional(checkNumberOrSource({ ge: 0, lt: 1 })),
+  lr: checkOptional(checkNumberOrSource({ ge: 0 })),
+  maxDecay: checkOptional(checkNumber({ gt: 0, lt: 1 })),
+});
+const readState = checkObject({
+  secondMomentSum: nonNegative,
+  updates: checkNumber({ ge: 0, integer: true }),
+  value: nonNegative,
+  capped: checkOptional(checkNumber({ ge: 0, integer: true })),
+});
 
 /**
  * Scheduled weight decay (Xie et al., AdamS) for an unmodified AdamW, as a {@link Controller} on
@@ -127,25 +150,45 @@ const readState = checkObject({ secondMomentSum: nonNegative, updates: checkNumb
  * behind the paper's AdamS, and no decay on the very first update. For the exact method use the
  * `AdamS` optimizer.
  *
+ * The formula has no bound of its own: a first gradient of norm 1e-8 over 1e4 parameters gives
+ * vbar = 1e-20 and lambda / sqrt(vbar) = 5e6 for lambda = 5e-4, and AdamW at lr 1e-3 would then
+ * multiply every weight by 1 - 5000. Given the optimizer's learning rate (`lr`), the value is
+ * capped at `maxDecay / lr` (one update removes at most `maxDecay`, default 10%, of a weight).
+ * When the cap applies the controller warns once on the console, and its state counts the capped
+ * updates (`capped`, in the parameter's controller state and in checkpoints).
+ *
  * @example
  * ```ts
  * import { AdamW, param, scheduledWeightDecay } from 'hyperschedule';
- * const wd = param('weightDecay', { controller: scheduledWeightDecay({ lambda: 5e-4 }) }, { domain: 'nonNegative' });
+ * const wd = param('weightDecay', { controller: scheduledWeightDecay({ lambda: 5e-4, lr: 1e-3 }) }, { domain: 'nonNegative' });
  * const opt = new AdamW({ learningRate: 1e-3, weightDecay: wd });
  * ```
  */
 export function scheduledWeightDecay(options: ScheduledWeightDecayOptions): Controller<ScheduledWeightDecayState, SecondMomentObservation> {
-  const { lambda, beta2 = 0.999 } = readOptions(options, 'scheduledWeightDecay');
+  const { lambda, beta2 = 0.999, lr, maxDecay } = readOptions(options, 'scheduledWeightDecay');
+  if (maxDecay !== undefined && lr === undefined) throw new HyperscheduleError('scheduledWeightDecay.maxDecay', maxDecay, 'nothing without lr (the cap is maxDecay / lr)');
+  const fraction = maxDecay ?? DEFAULT_MAX_DECAY;
+  // The one side effect: a cap that applies is said once (nobody may be watching the state).
+  let warned = false;
+  const onCap: OnCap = (raw, cap) => {
+    if (!warned) console.warn(`hyperschedule: scheduledWeightDecay capped lambda/sqrt(vbar) = ${raw.toPrecision(3)} at maxDecay / lr = ${cap.toPrecision(3)}; state.capped counts such updates`);
+    warned = true;
+  };
   return defineController({
     name: 'scheduledWeightDecay',
     initialState: { secondMomentSum: 0, updates: 0, value: 0 } as ScheduledWeightDecayState,
     input: (signals: TrainingSignals): Observable<SecondMomentObservation> =>
       signals.updates(['gradNorm']).pipe(
         filter((u) => u.gradNorm !== undefined),
-        map((u) => ({ squaredGradNorm: (u.gradNorm as number) ** 2, paramCount: u.paramCount ?? 0, beta2: readValue(beta2) })),
+        map((u) => ({
+          squaredGradNorm: (u.gradNorm as number) ** 2,
+          paramCount: u.paramCount ?? 0,
+          beta2: readValue(beta2),
+          ...(lr !== undefined ? { lr: readValue(lr) } : {}),
+        })),
       ),
-    step: (state: ScheduledWeightDecayState, input: SecondMomentObservation) => swdStep(lambda, state, input),
+    step: (state: ScheduledWeightDecayState, input: SecondMomentObservation) => swdStep(lambda, fraction, state, input, onCap),
     value: (state: ScheduledWeightDecayState) => state.value,
-    parseState: (json: unknown, field = 'scheduledWeightDecay.state') => readState(json, field),
+    parseState: (json: unknown, field = 'scheduledWeightDecay.state') => readState(json, field) as ScheduledWeightDecayState,
   });
 }

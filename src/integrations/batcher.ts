@@ -116,14 +116,14 @@ function readBatchSize(source: ScheduledParameter): number {
 function sessionBatchSize(session: HyperscheduleSession, options: BatcherOptions): ScheduledParameter {
   // 0.1 took the batch size here too; a second source could disagree with the session's.
   if ('batchSize' in options) {
-    throw new HyperscheduleError('scheduledBatches.batchSize', options.batchSize, `no such option: the batch size is the session's "${BATCH_SIZE}" parameter (createSession({ batchSize: 32 }) or a param('${BATCH_SIZE}', ...) in its params)`);
+    throw new HyperscheduleError('scheduledBatches.batchSize', options.batchSize, `no such option: the batch size is the session's "${BATCH_SIZE}" parameter`);
   }
   const parameter = session.params.get(BATCH_SIZE);
   if (parameter === undefined) {
     throw new HyperscheduleError(
       'scheduledBatches.session',
       `no "${BATCH_SIZE}" parameter`,
-      `a session holding the batch size: createSession({ batchSize: 32 }) or a param('${BATCH_SIZE}', ...) in its params`,
+      'a session with a batch size (createSession({ batchSize: 32 }))',
     );
   }
   return parameter;

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkArray, checkNullable, checkNumber, checkObject, checkString, checkUnknown } from '../check.js';
 import { HyperscheduleError } from '../errors.js';
+import { matchVariableNames, repeatedName, type NamedShape } from '../variable-names.js';
 import type { GradientOf } from './device-stats.js';
-import { deserializeTensor, serializeTensor, type SerializedTensor } from './tensor-json.js';
+import { checkTensorList, serializeTensor, type SerializedTensor } from './tensor-json.js';
 
 /**
  * The device state a hook carries between updates (previous gradients for `gradDeltaNorm`, the
@@ -20,8 +21,8 @@ export interface HookState {
 }
 
 const readHookState = checkObject({
-  // Shapes, dtypes and values are checked by deserializeTensor, which names the same fields.
-  previousGradients: checkNullable(checkArray(checkObject({ name: checkString(), shape: checkUnknown(), dtype: checkUnknown(), values: checkUnknown() }))),
+  // The tensors are checked by checkTensorList.
+  previousGradients: checkNullable(checkUnknown()),
   pendingParamDelta: checkNullable(checkObject({ names: checkArray(checkString()), squares: checkArray(checkNumber({ ge: 0 })) })),
 });
 
@@ -42,7 +43,7 @@ export class CarriedState {
   previousGradients: Map<string, tf.Tensor> | undefined;
   /** Squared per-variable parameter deltas of the last applied update (read with the next one). */
   pendingParamDelta: { names: string[]; squares: tf.Tensor } | undefined;
-  /** Set by restore: the saved names may differ from this process's variable names (tfjs numbers them). */
+  /** Set by a restore: the saved names may differ from this update's variable names (tfjs numbers them). */
   private remapPending = false;
 
   /** Keeps copies of `entries` as the previous gradients (frees the old ones). */
@@ -87,50 +88,75 @@ export class CarriedState {
     return { previousGradients, pendingParamDelta };
   }
 
-  /** Replaces the carried tensors with a saved {@link HookState} (validated first). */
+  /** Replaces the carried tensors with a saved {@link HookState} (validated whole first; a refusal changes nothing). */
   restore(state: HookState, field = 'hookState'): void {
+    this.prepareRestore(state, field).apply();
+  }
+
+  /**
+   * Validates a saved {@link HookState} — exactly its fields, every gradient finite and
+   * well-formed, one square (finite, >= 0) per name, no name twice — and builds its tensors;
+   * `apply` then swaps them in (it cannot fail), `discard` frees them. With `variables` (saved
+   * name → live variable, from a checkpoint's variable matching) every name must be a known
+   * variable, each gradient must have its variable's shape, and the state is renamed to the live
+   * names; without, names are matched at the first update (see {@link CarriedState.matchVariables}).
+   */
+  prepareRestore(state: HookState, field = 'hookState', variables?: ReadonlyMap<string, tf.Variable>): { apply(): void; discard(): void } {
     const raw = readHookState(state, field);
     const delta = raw.pendingParamDelta;
     if (delta && delta.names.length !== delta.squares.length) {
       throw new HyperscheduleError(`${field}.pendingParamDelta.squares`, delta.squares.length, `${delta.names.length} numbers, one per name`);
     }
-    const restored: [string, tf.Tensor][] = [];
-    try {
-      raw.previousGradients?.forEach((s, i) => {
-        restored.push([s.name, tf.keep(deserializeTensor(s as SerializedTensor, `${field}.previousGradients[${i}]`))]);
-      });
-    } catch (error) {
-      tf.dispose(restored.map(([, t]) => t));
-      throw error;
+    const liveName = (name: string, at: string): string => {
+      const v = variables ? variables.get(name) : { name };
+      if (!v) throw new HyperscheduleError(at, name, 'the name of a saved variable');
+      return v.name;
+    };
+    const gradients = raw.previousGradients === null ? undefined : checkTensorList(raw.previousGradients, `${field}.previousGradients`, (name) => {
+      const v = variables?.get(name);
+      return { dtype: 'float32', ...(v ? { shape: v.shape } : {}) };
+    });
+    const gradientNames = gradients?.map((g) => liveName(g.name, `${field}.previousGradients.${g.name}`));
+    const names = delta?.names.map((n, i) => liveName(n, `${field}.pendingParamDelta.names[${i}]`));
+    for (const [list, at] of [[gradientNames, 'previousGradients'], [names, 'pendingParamDelta.names']] as const) {
+      const twice = repeatedName(list ?? []);
+      if (twice !== undefined) throw new HyperscheduleError(`${field}.${at}`, twice, 'each variable once');
     }
-    this.dispose();
-    this.previousGradients = raw.previousGradients ? new Map(restored) : undefined;
-    if (delta) this.pendingParamDelta = { names: [...delta.names], squares: tf.keep(tf.tensor1d([...delta.squares], 'float32')) };
-    this.remapPending = true;
+    // Checked: building the tensors cannot fail.
+    const restored = gradients && new Map(gradients.map((g, i) => [gradientNames![i]!, tf.keep(tf.tensor(g.values as number[], [...g.shape], 'float32'))] as const));
+    const squares = delta && tf.keep(tf.tensor1d([...delta.squares], 'float32'));
+    const created = [...(restored?.values() ?? []), ...(squares ? [squares] : [])];
+    return {
+      apply: () => {
+        this.dispose();
+        this.previousGradients = restored;
+        if (squares) this.pendingParamDelta = { names: names ?? [], squares };
+        this.remapPending = true;
+      },
+      discard: () => tf.dispose(created),
+    };
   }
 
   /**
-   * After a restore, matches saved per-variable state to this update's variables: by name, or by
-   * position when the names differ but the counts agree (a rebuilt model gets new tfjs names).
-   * A no-op otherwise.
+   * After a restore, matches saved per-variable state to this update's variables with
+   * `matchVariableNames`: by name, or by name stem and creation order when a rebuilt model has
+   * renumbered names. Throws, naming the mismatch, when they do not match (nothing changes; the
+   * next update tries again). A no-op otherwise.
    */
   matchVariables(entries: readonly GradientOf[]): void {
     if (!this.remapPending) return;
-    this.remapPending = false;
-    const names = entries.map((e) => e.name);
+    const live = entries.map((e) => ({ name: e.name, shape: e.tensor.shape }));
+    const rename = (field: string, saved: NamedShape[]): ((name: string) => string) => {
+      const match = matchVariableNames(saved, live, { allowUnmatchedSaved: true });
+      if (!match.ok) throw new HyperscheduleError(`hookState.${field}`, saved.map((e) => e.name), `names of this update's variables: ${match.reason}`);
+      return (name) => match.mapping.get(name) ?? name;
+    };
     const previous = this.previousGradients;
-    if (previous && !names.every((n) => previous.has(n))) {
-      if (previous.size === names.length) {
-        const values = [...previous.values()];
-        this.previousGradients = new Map(names.map((n, i) => [n, values[i]!] as const));
-      } else {
-        this.dropGradients();
-      }
-    }
     const pending = this.pendingParamDelta;
-    if (pending && !pending.names.every((n) => names.includes(n))) {
-      if (pending.names.length === names.length) this.pendingParamDelta = { names, squares: pending.squares };
-      else this.dropParamDelta();
-    }
+    const gradientName = previous && rename('previousGradients', [...previous].map(([name, t]) => ({ name, shape: t.shape })));
+    const deltaName = pending && rename('pendingParamDelta.names', pending.names.map((name) => ({ name })));
+    this.remapPending = false;
+    if (previous && gradientName) this.previousGradients = new Map([...previous].map(([n, t]) => [gradientName(n), t]));
+    if (pending && deltaName) this.pendingParamDelta = { names: pending.names.map(deltaName), squares: pending.squares };
   }
 }

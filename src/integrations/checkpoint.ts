@@ -1,10 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions } from '../check.js';
 import { HyperscheduleError } from '../errors.js';
-import type { HookState } from './carried-state.js';
+import { weightLayoutOf } from '../optimizers/weight-layout.js';
+import { matchVariableNames } from '../variable-names.js';
+import { CarriedState, type HookState } from './carried-state.js';
+import type { CheckpointExtras } from './checkpoint-extras.js';
 import { hookOf } from './hook.js';
-import { registerOptimizerParameters } from './optimizer-params.js';
+import { checkOptimizerWeights } from './optimizer-state.js';
+import { optimizerParameters } from './optimizer-params.js';
 import type { HyperscheduleSession, SessionState } from './session.js';
-import { deserializeTensor, serializeTensor, type SerializedTensor } from './tensor-json.js';
+import { checkTensorList, serializeTensor, type SerializedTensor } from './tensor-json.js';
 
 /**
  * A resumable snapshot of a run as plain JSON: the session (clock, parameters, controller
@@ -23,11 +28,16 @@ export interface Checkpoint {
   readonly optimizer?: readonly SerializedTensor[];
   readonly hook?: HookState;
   readonly variables?: readonly SerializedTensor[];
+  /** A loop's own state saved with the run (JSON `data` and named `tensors`); restore leaves it alone. */
+  readonly extras?: CheckpointExtras;
 }
 
 /**
  * What a checkpoint covers: the session, and optionally an optimizer (its hook comes along) and
  * variables (e.g. `model.trainableWeights.map((w) => w.read())` or your own `tf.Variable`s).
+ * Variables are matched to the saved ones by name (a rebuilt model's renumbered names by name
+ * stem and order), in any order. With `variables`, the optimizer and hook states are checked
+ * against them and renamed to their names.
  *
  * @example
  * ```ts
@@ -42,8 +52,8 @@ export interface CheckpointTargets {
   readonly variables?: readonly tf.Variable[];
 }
 
-function isVariable(t: tf.Tensor): boolean {
-  return typeof (t as Partial<tf.Variable>).assign === 'function';
+function isVariable(t: unknown): t is tf.Variable {
+  return typeof (t as Partial<tf.Variable> | null)?.assign === 'function';
 }
 
 /**
@@ -81,10 +91,65 @@ export async function saveCheckpoint(targets: CheckpointTargets): Promise<Checkp
   };
 }
 
+/** The top-level fields of a {@link Checkpoint}; `extras` belongs to the training loop and is left alone. */
+const CHECKPOINT_KEYS = ['version', 'session', 'optimizer', 'hook', 'variables', 'extras'];
+
+function readCheckpoint(checkpoint: unknown): Checkpoint {
+  const record = checkOptions(checkpoint, 'checkpoint', CHECKPOINT_KEYS);
+  if (record.version !== 1) throw new HyperscheduleError('checkpoint.version', record.version, '1');
+  return record as unknown as Checkpoint;
+}
+
+/**
+ * Checks the saved variables (all of them, well-formed and finite) and, with live variables to
+ * load into, matches them by name (`matchVariableNames`) and builds their tensors. Returns the
+ * assignment, which cannot fail, and the matching (saved name → live variable, in the order of
+ * `live`) for the optimizer and hook states.
+ */
+function stageVariables(
+  saved: unknown,
+  live: readonly tf.Variable[] | undefined,
+  tensorOf: (t: SerializedTensor) => tf.Tensor,
+): { apply: () => void; byName?: Map<string, tf.Variable> } {
+  const checked = checkTensorList(saved === undefined ? [] : saved, 'checkpoint.variables');
+  if (!live) return { apply: () => {} };
+  if (!Array.isArray(live)) throw new HyperscheduleError('targets.variables', live, 'an array of tf.Variable');
+  live.forEach((v, i) => {
+    if (!isVariable(v)) throw new HyperscheduleError(`targets.variables[${i}]`, typeof v, 'a tf.Variable');
+  });
+  if (saved === undefined) throw new HyperscheduleError('checkpoint.variables', undefined, 'saved variables (targets.variables was given)');
+  const match = matchVariableNames(checked, live);
+  if (!match.ok) {
+    throw new HyperscheduleError(`checkpoint.variables${match.name === undefined ? '' : `.${match.name}`}`, match.name ?? checked.map((t) => t.name), `variables matching targets.variables by name: ${match.reason}`);
+  }
+  const savedOf = new Map([...match.mapping].map(([name, liveName]) => [liveName, checked.find((t) => t.name === name) as SerializedTensor]));
+  const byName = new Map<string, tf.Variable>();
+  const assignments = live.map((v) => {
+    const t = savedOf.get(v.name) as SerializedTensor;
+    if (t.dtype !== v.dtype) throw new HyperscheduleError(`checkpoint.variables.${t.name}.dtype`, t.dtype, `"${v.dtype}", the dtype of ${v.name}`);
+    byName.set(t.name, v);
+    return { v, tensor: tensorOf(t) };
+  });
+  return { apply: () => assignments.forEach(({ v, tensor }) => v.assign(tensor)), byName };
+}
+
 /**
  * Restores a {@link Checkpoint} into freshly built (or the same) session, optimizer and
- * variables: variables by position, optimizer with `setWeights`, the hook's state, then the
- * session. Resuming then continues the exact trajectory.
+ * variables. All or nothing: the whole checkpoint is checked first — every tensor finite and of
+ * its target's shape and dtype; variables matched by name (a rebuilt tfjs model's renumbered
+ * names by name stem and order, see `matchVariableNames`; never by position alone); optimizer
+ * state meaningful (`iter` an integer in [0, 2^31 - 1], second moments >= 0, one full slot set
+ * per variable, no unknown slot); the hook's carried state, the clock and every parameter
+ * state valid — and only then is anything written. A refused checkpoint throws a
+ * `HyperscheduleError` naming the field (`checkpoint.variables.dense/kernel.values[17]: got NaN,
+ * expected a finite number`) and leaves the variables, the optimizer, the hook and the session
+ * exactly as they were (and no tensor behind). Resuming then continues the exact trajectory.
+ *
+ * A `tf.train` optimizer pairs its slots with variables by their position in the gradient list,
+ * not by name. With `variables`, the saved slots must list them in the order of
+ * `targets.variables` (refused otherwise), which must be the gradient order, as
+ * `model.trainableWeights` is; without, the restored slots keep the saved order, so the rebuilt
+ * model must list its gradients in the order it did when saved.
  *
  * @example
  * ```ts
@@ -96,39 +161,61 @@ export async function saveCheckpoint(targets: CheckpointTargets): Promise<Checkp
  * ```
  */
 export async function restoreCheckpoint(checkpoint: Checkpoint, targets: CheckpointTargets): Promise<void> {
-  if (typeof checkpoint !== 'object' || checkpoint === null || checkpoint.version !== 1) {
-    throw new HyperscheduleError('checkpoint.version', (checkpoint as { version?: unknown } | null)?.version, '1');
-  }
-  const { session, optimizer, variables } = targets;
-  if (variables) {
-    const saved = checkpoint.variables;
-    if (!saved || saved.length !== variables.length) {
-      throw new HyperscheduleError('checkpoint.variables', saved?.length, `${variables.length} saved variables`);
+  const saved = readCheckpoint(checkpoint);
+  const { session, optimizer } = targets;
+  const created: tf.Tensor[] = [];
+  const tensorOf = (t: SerializedTensor): tf.Tensor => {
+    const tensor = tf.tensor(t.values as unknown as tf.TensorLike, [...t.shape], t.dtype);
+    created.push(tensor);
+    return tensor;
+  };
+  let carried: { apply(): void; discard(): void } | undefined;
+  let weights: { name: string; tensor: tf.Tensor }[] | undefined;
+  let applyVariables: () => void;
+  let applySession: () => void;
+  try {
+    const variables = stageVariables(saved.variables, targets.variables, tensorOf);
+    applyVariables = variables.apply;
+    if (optimizer && saved.optimizer === undefined) throw new HyperscheduleError('checkpoint.optimizer', undefined, 'saved optimizer weights (targets.optimizer was given)');
+    if (saved.optimizer !== undefined) {
+      const list = checkOptimizerWeights(saved.optimizer, optimizer, variables.byName, 'checkpoint.optimizer');
+      if (optimizer) weights = list.map((w) => ({ name: w.name, tensor: tensorOf(w) }));
     }
-    variables.forEach((v, i) => {
-      const t = deserializeTensor(saved[i]!, `checkpoint.variables.${i}`);
-      try {
-        if (t.shape.join() !== v.shape.join()) throw new HyperscheduleError(`checkpoint.variables.${i}.shape`, t.shape, `[${v.shape.join(', ')}] (shape of ${v.name})`);
-        v.assign(t);
-      } finally {
-        t.dispose();
-      }
-    });
-  }
-  if (optimizer) {
-    const saved = checkpoint.optimizer;
-    if (!saved) throw new HyperscheduleError('checkpoint.optimizer', undefined, 'saved optimizer weights');
-    const named = saved.map((w, i) => ({ name: w.name, tensor: deserializeTensor(w, `checkpoint.optimizer.${i}`) }));
-    try {
-      await optimizer.setWeights(named);
-    } finally {
-      // tfjs optimizers copy what they keep (slots become their own variables).
-      tf.dispose(named.map((w) => w.tensor));
-    }
-    const pipeline = hookOf(optimizer);
-    if (pipeline && checkpoint.hook) pipeline.restore(checkpoint.hook);
+    const pipeline = optimizer ? hookOf(optimizer) : undefined;
+    // A hook's carried state starts empty when none was saved; one without a hook to take it is still checked.
+    if (pipeline) carried = pipeline.prepareRestore(saved.hook ?? { previousGradients: null, pendingParamDelta: null }, 'checkpoint.hook', variables.byName);
+    else if (saved.hook !== undefined) new CarriedState().prepareRestore(saved.hook, 'checkpoint.hook', variables.byName).discard();
     // The saved session holds the optimizer's parameters even when only the optimizer was given them.
-    registerOptimizerParameters(session, optimizer);
+    applySession = session.prepareRestore(saved.session, 'checkpoint.session', optimizer ? optimizerParameters(optimizer).filter((p) => session.params.get(p.name) !== p) : []);
+    // Everything is checked. setWeights is the optimizer's own code (ours check the whole list
+    // and then swap; tf.train's cannot fail on a checked list): it runs first, so that even an
+    // unexpected failure there leaves everything else untouched. The rest cannot fail.
+    if (optimizer && weights) await setOptimizerWeights(optimizer, weights);
+  } catch (error) {
+    carried?.discard();
+    tf.dispose(created);
+    throw error;
   }
-  session.restore(checkpoint.session);
+  try {
+    applyVariables();
+    carried?.apply();
+    applySession();
+  } finally {
+    tf.dispose(created);
+  }
+}
+
+/**
+ * `optimizer.setWeights`, then frees the slot variables a `tf.train` optimizer replaced (its
+ * `setWeights` drops them without disposing them). Ours dispose their own.
+ */
+async function setOptimizerWeights(optimizer: tf.Optimizer, weights: { name: string; tensor: tf.Tensor }[]): Promise<void> {
+  const replaced = weightLayoutOf(optimizer)?.byPosition ? await optimizer.getWeights() : [];
+  try {
+    await optimizer.setWeights(weights);
+  } catch (error) {
+    for (const w of replaced) if (!isVariable(w.tensor)) w.tensor.dispose();
+    throw error;
+  }
+  for (const w of replaced) w.tensor.dispose();
 }

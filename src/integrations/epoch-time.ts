@@ -45,16 +45,14 @@ export function epochTimeParameter(params: Iterable<ScheduledParameter>, run: Cl
  */
 export function epochTimeWarning(state: ClockState, name: string | undefined): string | undefined {
   if (name === undefined || state.epochsCompleted > 0) return undefined;
-  const start = `hyperschedule: parameter "${name}" follows epoch time, but after ${state.step} updates this session has seen no epoch end`;
+  const start = `hyperschedule: parameter "${name}" follows epoch time, but after ${state.step} updates this session has seen no epoch end and`;
   // A loop that marks its own epochs looks the same until its first epoch ends.
-  const longEpochs = ' (If the loop calls session.endEpoch() and its epochs are longer, call session.expectEpochEnds() once to say so.)';
+  const longEpochs = ' (or, if your epochs are longer, call session.expectEpochEnds() once).';
   if (state.samplesPerEpoch === null) {
-    return `${start} and does not know run.samplesPerEpoch, so its value has not moved. `
-      + `Call session.endEpoch() at the end of each epoch or give run.samplesPerEpoch (createSession({ run: { samplesPerEpoch } })).${longEpochs}`;
+    return `${start} does not know run.samplesPerEpoch, so its value has not moved. Call session.endEpoch() at each epoch end or give run.samplesPerEpoch${longEpochs}`;
   }
   if (!state.samplesCounted) {
-    return `${start} and does not know the batch sizes (a hook cannot see them), so epochs do not advance within an epoch. `
-      + `Give the batch size (createSession({ batchSize }) or a 'batchSize' parameter) or call session.endEpoch() at the end of each epoch.${longEpochs}`;
+    return `${start} no batch sizes, so epochs do not advance. Give a batchSize or call session.endEpoch() at each epoch end${longEpochs}`;
   }
   return undefined;
 }

@@ -15,3 +15,4 @@ export { fitCallback, type FitCallbackOptions, type FitCallbacks } from './fit-c
 export { scheduledBatches, type BatcherOptions, type DatasetLike, type ScheduledBatches, type TensorData } from './batcher.js';
 export { restoreCheckpoint, saveCheckpoint, type Checkpoint, type CheckpointTargets } from './checkpoint.js';
 export type { SerializedTensor } from './tensor-json.js';
+export type { CheckpointExtras } from './checkpoint-extras.js';

@@ -16,8 +16,15 @@ function wrappedParameters(value: unknown, seen: Set<unknown>): ScheduledParamet
 /**
  * The parameters an optimizer reads: its own fields holding a `ScheduledParameter`, directly or
  * inside a value that lists its `sources`.
+ *
+ * @example
+ * ```ts
+ * import { AdamW, param } from 'hyperschedule';
+ * import { optimizerParameters } from './optimizer-params.js';
+ * optimizerParameters(new AdamW({ learningRate: param('lr', { initial: 1e-3 }) }))[0]?.name; // 'lr'
+ * ```
  */
-function optimizerParameters(optimizer: object): ScheduledParameter[] {
+export function optimizerParameters(optimizer: object): ScheduledParameter[] {
   const seen = new Set<unknown>();
   return Object.values(optimizer).flatMap((v) => wrappedParameters(v, seen));
 }

@@ -11,7 +11,8 @@ function withSources(p: ScheduledParameter): ScheduledParameter[] {
 
 /**
  * Marks `p` and its sources as `owner`'s. Throws, naming the parameter, when one is held by
- * another owner — checked for all before any is claimed, so a refusal changes nothing.
+ * another owner — checked for all before any is claimed, so a refusal changes nothing. With
+ * `dryRun`, only checks.
  *
  * @example
  * ```ts
@@ -24,7 +25,7 @@ function withSources(p: ScheduledParameter): ScheduledParameter[] {
  * // claimParameter({}, lr) throws: params.lr: got "lr", expected a parameter not held by another session ...
  * ```
  */
-export function claimParameter(owner: object, p: ScheduledParameter): void {
+export function claimParameter(owner: object, p: ScheduledParameter, dryRun = false): void {
   const all = withSources(p);
   for (const q of all) {
     const current = OWNERS.get(q);
@@ -32,11 +33,11 @@ export function claimParameter(owner: object, p: ScheduledParameter): void {
       throw new HyperscheduleError(
         `params.${q.name}`,
         q.name,
-        'a parameter not held by another session (a parameter belongs to one session: dispose() the other session first, or create a separate parameter)',
+        'a parameter not held by another session (dispose() that session first, or make another parameter)',
       );
     }
   }
-  for (const q of all) OWNERS.set(q, owner);
+  if (!dryRun) for (const q of all) OWNERS.set(q, owner);
 }
 
 /**

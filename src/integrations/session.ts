@@ -1,10 +1,11 @@
 import type { Subscription } from 'rxjs';
-import { checkArray, checkLiteral, checkNullable, checkNumber, checkObject, checkOptional, checkRecord, checkUnknown } from '../check.js';
+import { checkArray, checkLiteral, checkNullable, checkNumber, checkObject, checkOptional, checkOptions, checkRecord, checkUnknown } from '../check.js';
 import { TrainingClock } from '../clock/clock.js';
-import { parseClockState, type ClockRun, type ClockSnapshot, type ClockState } from '../clock/state.js';
+import { parseClockState, timeIn, type ClockRun, type ClockSnapshot, type ClockState } from '../clock/state.js';
 import { HyperscheduleError } from '../errors.js';
 import { positiveInteger } from '../params/domain.js';
 import { ScheduledParameter, param, type ParamDescription, type ParamState } from '../params/parameter.js';
+import type { TimeUnit } from '../schedules/schedule.js';
 import { TrainingSignals } from '../signals/hub.js';
 import type { MetricScope, PerVariable, UpdateSignal } from '../signals/types.js';
 import { EPOCH_WARNING_AFTER, epochTimeParameter, epochTimeWarning } from './epoch-time.js';
@@ -83,7 +84,7 @@ export interface SessionState {
   readonly batches: { readonly queued: readonly number[] };
 }
 
-const batchSizeValue = checkNumber({ ge: 0, integer: true });
+const batchSizeValue = checkNumber({ ge: 0, le: Number.MAX_SAFE_INTEGER, integer: true });
 const readSessionState = checkObject({
   version: checkLiteral(1),
   clock: checkUnknown(),
@@ -131,6 +132,8 @@ export class HyperscheduleSession {
   private readonly forwarded = new WeakSet<ScheduledParameter>();
   private readonly ownsSignals: boolean;
   private queued: number[] = [];
+  /** Controllers' exceptions from the signals being published, rethrown by the call that published them. */
+  private failures: Error[] = [];
   private pendingLoss: number | undefined;
   /** Open between beginBatch and endBatch: the batch's update waits there for the batch's logs. */
   private batch: { report: UpdateReport | undefined; skipped: boolean } | undefined;
@@ -138,6 +141,7 @@ export class HyperscheduleSession {
   private epochWarned = false;
 
   constructor(options: SessionOptions = {}) {
+    checkOptions(options, 'createSession.options', ['params', 'run', 'batchSize', 'signals']);
     this.clock = new TrainingClock(options.run);
     this.ownsSignals = options.signals === undefined;
     this.signals = options.signals ?? new TrainingSignals();
@@ -170,18 +174,32 @@ export class HyperscheduleSession {
    * that session first.
    */
   add(...params: ScheduledParameter[]): this {
-    for (const p of params) {
-      if (!(p instanceof ScheduledParameter)) throw new HyperscheduleError('session.add', p, 'a ScheduledParameter (from param())');
-      const existing = this.registry.get(p.name);
-      if (existing === p) continue;
-      if (existing) throw new HyperscheduleError(`params.${p.name}`, p.name, 'a name not used by another parameter of this session');
+    const fresh = this.checkCanAdd(params);
+    for (const p of fresh) {
       claimParameter(this, p);
       this.registry.set(p.name, p);
-      this.unbinders.push(p.bind({ signals: this.signals, now: () => this.clock.snapshot() }));
+      this.unbinders.push(p.bind({ signals: this.signals, now: () => this.clock.snapshot(), fail: (error) => this.failures.push(error) }));
       this.forwardRejections(p);
       p.sync(this.clock);
     }
     return this;
+  }
+
+  /**
+   * The parameters of `params` not registered yet, after checking that all of them can be added
+   * (parameters, names free, none held by another session); throws changing nothing otherwise.
+   */
+  private checkCanAdd(params: readonly ScheduledParameter[]): ScheduledParameter[] {
+    const fresh: ScheduledParameter[] = [];
+    for (const p of params) {
+      if (!(p instanceof ScheduledParameter)) throw new HyperscheduleError('session.add', p, 'a ScheduledParameter (from param())');
+      const existing = this.registry.get(p.name) ?? fresh.find((q) => q.name === p.name);
+      if (existing === p) continue;
+      if (existing) throw new HyperscheduleError(`params.${p.name}`, p.name, 'a name not used by another parameter of this session');
+      fresh.push(p);
+    }
+    for (const p of fresh) claimParameter(this, p, true);
+    return fresh;
   }
 
   /** The parameter called `name` (throws if there is none). */
@@ -217,7 +235,7 @@ export class HyperscheduleSession {
    * batches counts every sample.
    */
   queueBatch(size: number): void {
-    this.queued.push(checkBatchSize(size, 'queueBatch'));
+    this.queued.push(batchSizeValue(size, 'queueBatch'));
   }
 
   /** The loss of the next update, when the hook cannot see it (e.g. `applyGradients` loops). */
@@ -290,6 +308,7 @@ export class HyperscheduleSession {
     if (Object.keys(logs).length > 0) this.signals.publishMetrics('epoch', logs, clock);
     this.signals.publishEpochEnd(index, logs, clock);
     this.sync();
+    this.throwFailures();
     return clock;
   }
 
@@ -306,6 +325,7 @@ export class HyperscheduleSession {
   /** Publishes metrics measured outside the update loop (e.g. a validation run) on `metrics$`. */
   reportMetrics(values: PerVariable, scope: MetricScope = 'eval'): void {
     this.signals.publishMetrics(scope, values, this.clock.snapshot());
+    this.throwFailures();
   }
 
   /** The JSON state (see {@link SessionState}). */
@@ -320,25 +340,49 @@ export class HyperscheduleSession {
 
   /**
    * Restores a state saved by {@link HyperscheduleSession.state} into a session built with the
-   * same parameters (same names, drivers and controllers). Validates everything first.
+   * same parameters (same names, drivers and controllers). All or nothing: the whole state is
+   * validated first (see {@link HyperscheduleSession.prepareRestore}), and a refused state leaves
+   * the clock, every parameter and the queued batches as they were.
    */
   restore(state: SessionState): void {
-    const raw = readSessionState(state, 'state');
-    const clock = parseClockState(raw.clock, 'state.clock');
-    const names = [...this.registry.keys()];
+    this.prepareRestore(state)();
+  }
+
+  /**
+   * Validates a saved state against this session — its fields, the clock, one state per
+   * parameter (value in the domain, controller and source states), and that every schedule can
+   * be evaluated at the restored clock — and returns the restore, which cannot fail. Nothing
+   * changes until it runs. `adding` are parameters to register first (checked like `add()`),
+   * whose states the saved state also holds: those an optimizer reads (`restoreCheckpoint`).
+   */
+  prepareRestore(state: SessionState, field = 'state', adding: readonly ScheduledParameter[] = []): () => void {
+    const raw = readSessionState(state, field);
+    const added = this.checkCanAdd(adding);
+    const params = new Map(this.registry);
+    for (const p of added) params.set(p.name, p);
+    const names = [...params.keys()];
     for (const name of Object.keys(raw.params)) {
-      if (!this.registry.has(name)) throw new HyperscheduleError(`state.params.${name}`, name, `a parameter of this session (${names.join(', ')})`);
+      if (!params.has(name)) throw new HyperscheduleError(`${field}.params.${name}`, name, `a parameter of this session (${names.join(', ') || 'none'})`);
     }
     for (const name of names) {
-      if (!(name in raw.params)) throw new HyperscheduleError(`state.params.${name}`, undefined, `the saved state of parameter "${name}"`);
+      if (!(name in raw.params)) throw new HyperscheduleError(`${field}.params.${name}`, undefined, `the saved state of parameter "${name}"`);
     }
-    this.clock.restore(clock);
-    for (const [name, p] of this.registry) p.restore(raw.params[name] as ParamState, `state.params.${name}`);
+    const clock = parseClockState(raw.clock, `${field}.clock`);
+    checkScheduleTimes(params.values(), clock, this.clock.run, `${field}.clock`);
+    const restoreClock = this.clock.prepareRestore(clock, `${field}.clock`);
+    const restores = [...params].map(([name, p]) => p.prepareRestore(raw.params[name] as ParamState, `${field}.params.${name}`));
     const next = raw.batches.next;
-    this.queued = [...raw.batches.queued, ...(next !== undefined && next !== null ? [next] : [])];
-    this.pendingLoss = undefined;
-    this.batch = undefined;
-    this.sync();
+    const queued = [...raw.batches.queued, ...(next !== undefined && next !== null ? [next] : [])];
+    return () => {
+      restoreClock();
+      // After the clock: add() syncs them to it, and every schedule was checked at it.
+      this.add(...added);
+      for (const restore of restores) restore();
+      this.queued = queued;
+      this.pendingLoss = undefined;
+      this.batch = undefined;
+      this.sync();
+    };
   }
 
   /**
@@ -362,13 +406,22 @@ export class HyperscheduleSession {
     this.signals.publishUpdate({ ...stats, ...(loss !== undefined ? { loss } : {}), clock, batchSize });
     this.sync();
     this.checkEpochTime();
+    this.throwFailures();
+  }
+
+  /** Rethrows the first controller exception of the signals just published (the update itself stands). */
+  private throwFailures(): void {
+    const [first, ...more] = this.failures.splice(0);
+    if (first === undefined) return;
+    if (more.length > 0) first.message += ` (+${more.length} more)`;
+    throw first;
   }
 
   private takeBatchSize(report: UpdateReport): number | undefined {
-    if (report.batchSize !== undefined) return checkBatchSize(report.batchSize, 'batchSize');
+    if (report.batchSize !== undefined) return batchSizeValue(report.batchSize, 'batchSize');
     if (this.queued.length > 0) return this.queued.reduce((a, b) => a + b, 0);
     const parameter = this.registry.get(BATCH_SIZE);
-    return parameter === undefined ? undefined : checkBatchSize(parameter.value, `params.${BATCH_SIZE}`);
+    return parameter === undefined ? undefined : batchSizeValue(parameter.value, `params.${BATCH_SIZE}`);
   }
 
   /** Warns once when an epoch-time parameter cannot move (see `epochTimeWarning`); checked every 100 updates. */
@@ -394,10 +447,30 @@ export class HyperscheduleSession {
   }
 }
 
-function checkBatchSize(size: number, field: string): number {
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) throw new HyperscheduleError(field, size, 'an integer >= 0');
-  return size;
+/** Every time unit the schedules of `p` (and of its sources) read. */
+function scheduleUnits(p: ScheduledParameter, into: Set<TimeUnit>): Set<TimeUnit> {
+  if (p.schedule) into.add(p.schedule.unit);
+  for (const source of p.sources) scheduleUnits(source, into);
+  return into;
 }
+
+/**
+ * Throws unless every schedule of `params` can be evaluated at `clock` (sample time needs batch
+ * sizes, progress a run length), so a restored session never fails at its first sync.
+ */
+function checkScheduleTimes(params: Iterable<ScheduledParameter>, clock: ClockState, run: ClockRun, field: string): void {
+  const units = new Set<TimeUnit>();
+  for (const p of params) scheduleUnits(p, units);
+  for (const unit of units) {
+    try {
+      timeIn(clock, unit, run);
+    } catch (error) {
+      throw new HyperscheduleError(field, clock, `a clock the ${unit} schedules can read (${(error as Error).message})`);
+    }
+  }
+}
+
+
 
 /** The `'batchSize'` parameter behind {@link SessionOptions.batchSize}. */
 function batchSizeParameter(batchSize: number | ScheduledParameter): ScheduledParameter {

@@ -113,9 +113,17 @@ export class UpdatePipeline<O extends tf.Optimizer = tf.Optimizer> {
     return this.carried.state();
   }
 
-  /** Replaces the carried device state (from {@link UpdatePipeline.state}). */
+  /** Replaces the carried device state (from {@link UpdatePipeline.state}); validated whole first. */
   restore(state: HookState): void {
     this.carried.restore(state);
+  }
+
+  /**
+   * Validates a carried state and builds its tensors without changing anything (see
+   * `CarriedState.prepareRestore`): `apply` swaps it in and cannot fail, `discard` frees it.
+   */
+  prepareRestore(state: HookState, field?: string, variables?: ReadonlyMap<string, tf.Variable>): { apply(): void; discard(): void } {
+    return this.carried.prepareRestore(state, field, variables);
   }
 
   /** Frees the carried tensors. */

@@ -1,7 +1,8 @@
 /**
  * `hyperschedule/node`: the Node-only edges of hyperschedule. Picks the fastest tfjs backend
  * installed, runs the `hyperschedule` command in-process, runs sweeps of training runs as
- * parallel, resumable child processes, and writes run records whole or not at all.
+ * parallel, resumable child processes, writes run records whole or not at all, and writes
+ * checkpoint files that keep the last good one.
  *
  * Datasets, augmentation and the study's report live with the ViT example (`examples/`), not here.
  *
@@ -27,6 +28,7 @@ export { expandSweep, linspace, logspace, parseSweepConfig } from './sweep/confi
 export type { AxisValues, JsonValue, SweepConfig, SweepTrial, TrialParams } from './sweep/config.js';
 export { readTrialRecord, runSweep, sendSweepMessage, trialPaths } from './sweep/runner.js';
 export type { RunSweepOptions, SweepEvent, SweepOutcome, TrialCommand, TrialPaths, TrialRecord, TrialStatus } from './sweep/runner.js';
+export type { TrialLock } from './sweep/trial-lock.js';
 export { summarizeCells } from './sweep/summarize.js';
 export type { SweepCell } from './sweep/summarize.js';
 export { meanConfidenceInterval } from './sweep/stats.js';
@@ -34,3 +36,8 @@ export type { SampleSummary } from './sweep/stats.js';
 
 // run logging: files a crash never leaves half-written
 export { readJsonIfValid, writeFileAtomic, writeJsonAtomic } from './sweep/atomic.js';
+
+// checkpoint files: checksummed, fsync'd, the previous good one kept; the same format as bytes
+export { readCheckpointFile, writeCheckpointFile } from './checkpoint-file.js';
+export { decodeCheckpoint, encodeCheckpoint } from '../integrations/checkpoint-binary.js';
+export type { CheckpointFileRead } from './checkpoint-file.js';

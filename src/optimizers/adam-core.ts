@@ -2,11 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { HyperscheduleError } from '../errors.js';
 import {
   NON_NEGATIVE,
+  POSITIVE,
   UNIT_HALF_OPEN,
   checkSource,
   currentValue,
   fieldFor,
   readField,
+  type FieldValue,
   type OptimizerValue,
 } from './hyperparameter.js';
 import { LiveOptimizer, writeSlot, type GradientEntry, type VariableState } from './live-optimizer.js';
@@ -34,9 +36,13 @@ export interface AdamOptions {
   beta1?: OptimizerValue;
   /** Second-moment decay in [0, 1). Default 0.999. */
   beta2?: OptimizerValue;
-  /** Added to the denominator, >= 0. Default 1e-8. */
+  /** Added to the denominator, > 0 (0 turns a zero gradient into NaN weights). Default 1e-8. */
   epsilon?: OptimizerValue;
-  /** >= 0. Adam: L2 penalty added to the gradient (default 0); AdamW: decoupled decay (default 1e-2). */
+  /**
+   * >= 0. Adam: L2 penalty added to the gradient (default 0); AdamW: decoupled decay (default
+   * 1e-2), with `learningRate * weightDecay < 1` (the decay multiplies each weight by
+   * `1 - lr * wd`: at 1 or more it zeroes or flips every weight, so such an update is refused).
+   */
   weightDecay?: OptimizerValue;
   /** Keep the running maximum of the second moment (AMSGrad). Default false. */
   amsgrad?: boolean;
@@ -115,7 +121,7 @@ export abstract class AdamCore extends LiveOptimizer<AdamPlan> {
     this.learningRate = checkSource(f('learningRate'), options.learningRate ?? 1e-3, NON_NEGATIVE);
     this.beta1 = checkSource(f('beta1'), options.beta1 ?? 0.9, UNIT_HALF_OPEN);
     this.beta2 = checkSource(f('beta2'), options.beta2 ?? 0.999, UNIT_HALF_OPEN);
-    this.epsilon = checkSource(f('epsilon'), options.epsilon ?? 1e-8, NON_NEGATIVE);
+    this.epsilon = checkSource(f('epsilon'), options.epsilon ?? 1e-8, POSITIVE);
     this.weightDecay = checkSource(f('weightDecay'), options.weightDecay ?? defaultWeightDecay, NON_NEGATIVE);
     if (options.amsgrad !== undefined && typeof options.amsgrad !== 'boolean') {
       throw new HyperscheduleError(f('amsgrad'), options.amsgrad, 'a boolean');
@@ -133,7 +139,7 @@ export abstract class AdamCore extends LiveOptimizer<AdamPlan> {
     const lr = readField(this.learningRate, f('learningRate'), NON_NEGATIVE);
     const beta1 = readField(this.beta1, f('beta1'), UNIT_HALF_OPEN);
     const beta2 = readField(this.beta2, f('beta2'), UNIT_HALF_OPEN);
-    const eps = readField(this.epsilon, f('epsilon'), NON_NEGATIVE);
+    const eps = readField(this.epsilon, f('epsilon'), POSITIVE);
     const wd = readField(this.weightDecay, f('weightDecay'), NON_NEGATIVE);
     const exclude = this.excludeFromWeightDecay;
     const s = (v: number) => this.scalars.get(v);
@@ -153,6 +159,7 @@ export abstract class AdamCore extends LiveOptimizer<AdamPlan> {
         bc2: 1 - b2 ** t,
       };
     });
+    if (this.decoupled) values.forEach((v, i) => checkDecay(fieldName(f('weightDecay'), wd, entries[i]!.name), v.lr, v.wd));
     return values.map((v) => {
       const decay = 1 - v.lr * v.wd;
       return {
@@ -203,12 +210,34 @@ export abstract class AdamCore extends LiveOptimizer<AdamPlan> {
       learningRate: currentValue(this.learningRate, f('learningRate'), NON_NEGATIVE),
       beta1: currentValue(this.beta1, f('beta1'), UNIT_HALF_OPEN),
       beta2: currentValue(this.beta2, f('beta2'), UNIT_HALF_OPEN),
-      epsilon: currentValue(this.epsilon, f('epsilon'), NON_NEGATIVE),
+      epsilon: currentValue(this.epsilon, f('epsilon'), POSITIVE),
       weightDecay: currentValue(this.weightDecay, f('weightDecay'), NON_NEGATIVE),
       amsgrad: this.amsgrad,
       excludeFromWeightDecay: exclusionToConfig(this.excludeFromWeightDecay),
     };
   }
+}
+
+/**
+ * Refuses a decoupled decay `p * (1 - lr * wd)` that is not a shrink: with `lr * wd >= 1` every
+ * weight is zeroed or flips sign (PyTorch applies it as given). Called with the values of one
+ * update, before anything is written.
+ *
+ * @example
+ * ```ts
+ * import { checkDecay } from './adam-core.js';
+ * checkDecay('AdamW.weightDecay', 1e-3, 0.05); // fine: lr * wd = 5e-5
+ * ```
+ */
+export function checkDecay(field: string, lr: number, wd: number): void {
+  if (lr * wd >= 1) {
+    throw new HyperscheduleError(field, wd, `a value with learningRate * weightDecay < 1 (learningRate is ${lr})`);
+  }
+}
+
+/** The field name of a per-variable value in errors (`AdamW.weightDecay[dense/kernel]`) or the plain one. */
+function fieldName(field: string, value: FieldValue, variableName: string): string {
+  return typeof value === 'number' ? field : `${field}[${variableName}]`;
 }
 
 /**

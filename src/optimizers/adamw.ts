@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamCore, adamOptionsFromConfig, type AdamOptions } from './adam-core.js';
+import { AdamCore, adamOptionsFromConfig, checkDecay, type AdamOptions } from './adam-core.js';
+import { NON_NEGATIVE, currentValue } from './hyperparameter.js';
 
 /**
  * AdamW (Loshchilov & Hutter) with PyTorch numerics: decoupled weight decay
- * `p <- p * (1 - lr*wd)`, then the Adam step with bias correction `1 - beta_t^t` using the
+ * `p <- p * (1 - lr*wd)` (refused when `lr*wd >= 1`, which would zero or flip every weight), then the Adam step with bias correction `1 - beta_t^t` using the
  * current betas. A `tf.Optimizer`: use it in `model.compile`, `model.fit`, `minimize` or
  * `applyGradients`. Every numeric field is a number or a live `ValueSource`, read once per update
  * (assign a new one to a field at any time); a source with `valueFor(variableName)` gives each
@@ -32,6 +33,8 @@ export class AdamW extends AdamCore {
 
   constructor(options: AdamOptions = {}) {
     super(options, true, 1e-2, 'AdamW');
+    // Refused here already when the values are known; every update checks its own values again.
+    checkDecay('AdamW.weightDecay', currentValue(this.learningRate, 'AdamW.learningRate', NON_NEGATIVE), currentValue(this.weightDecay, 'AdamW.weightDecay', NON_NEGATIVE));
   }
 
   /** Rebuilds an AdamW from {@link AdamW.getConfig} output (numbers; sources are not saved). */

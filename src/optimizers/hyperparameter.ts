@@ -1,7 +1,6 @@
-import { describeRange, inRange, type NumberRange } from '../check.js';
-import { HyperscheduleError } from '../errors.js';
+import { checkNumber, type NumberRange } from '../check.js';
 import { isGroupedValueSource, type GroupedValueSource } from '../values/grouped.js';
-import type { NumberOrSource, ValueSource } from '../values/value-source.js';
+import { checkNumberOrSource, type NumberOrSource } from '../values/value-source.js';
 
 /**
  * What an optimizer field accepts: a number, a live `ValueSource`, or a `GroupedValueSource`
@@ -16,8 +15,11 @@ import type { NumberOrSource, ValueSource } from '../values/value-source.js';
  */
 export type OptimizerValue = NumberOrSource | GroupedValueSource;
 
-/** Finite and >= 0 (learning rate, epsilon, weight decay, momentum). */
+/** Finite and >= 0 (learning rate, weight decay, momentum). */
 export const NON_NEGATIVE: NumberRange = { ge: 0 };
+
+/** Finite and > 0 (Adam's epsilon: with 0, a zero gradient gives 0 / 0 = NaN weights). */
+export const POSITIVE: NumberRange = { gt: 0 };
 
 /** In [0, 1) (Adam's betas). */
 export const UNIT_HALF_OPEN: NumberRange = { ge: 0, lt: 1 };
@@ -47,8 +49,7 @@ export type FieldValue = number | ((variableName: string) => number);
  * ```
  */
 export function checkValue(field: string, value: unknown, range: NumberRange): number {
-  if (typeof value !== 'number' || !inRange(value, range)) throw new HyperscheduleError(field, value, describeRange(range));
-  return value;
+  return checkNumber(range)(value, field);
 }
 
 /**
@@ -106,10 +107,5 @@ export function currentValue(source: NumberOrSource, field: string, range: Numbe
  * ```
  */
 export function checkSource(field: string, source: unknown, range: NumberRange): NumberOrSource {
-  if (typeof source === 'number') return checkValue(field, source, range);
-  if (typeof source === 'object' && source !== null && 'value' in source) {
-    checkValue(field, (source as ValueSource).value, range);
-    return source as ValueSource;
-  }
-  throw new HyperscheduleError(field, source, `${describeRange(range)}, or a ValueSource ({ value })`);
+  return checkNumberOrSource(range)(source, field);
 }

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { HyperscheduleError } from '../errors.js';
+import { matchVariableNames, sameShape } from '../variable-names.js';
 import { ScalarCache } from './scalar-cache.js';
+import { parseOptimizerWeights, type WeightLayout } from './weight-layout.js';
+
+/** Slots that hold second moments (sums of squares, so >= 0), by the names the subclasses use. */
+const SECOND_MOMENTS: ReadonlySet<string> = new Set(['v', 'vhat']);
 
 /**
  * A named tensor as `tf.Optimizer.getWeights/setWeights` exchange them (tfjs-core does not
@@ -29,7 +34,7 @@ export interface GradientEntry {
   readonly name: string;
   readonly variable: tf.Variable;
   readonly gradient: tf.Tensor;
-  /** Position in this update's gradient list (used to match restored state after a reload). */
+  /** Position in this update's gradient list. */
   readonly index: number;
 }
 
@@ -71,8 +76,8 @@ export abstract class LiveOptimizer<Plan> extends tf.Optimizer {
   /** Scalars shared by all variables of an update; unchanged values reuse their tensor. */
   protected readonly scalars = new ScalarCache();
   private states = new Map<string, VariableState>();
-  /** Restored states in saved order, for matching by position when names changed on reload. */
-  private restoredOrder: string[] = [];
+  /** Set by setWeights: the next update matches the restored states to its variables. */
+  private matchPending = false;
 
   /** Slot names in the order {@link LiveOptimizer.getWeights} groups them, e.g. `['m', 'v']`. */
   protected abstract readonly slotNames: readonly string[];
@@ -92,8 +97,30 @@ export abstract class LiveOptimizer<Plan> extends tf.Optimizer {
     super();
   }
 
+  /**
+   * The layout of {@link LiveOptimizer.getWeights}: `iter`, the slots every variable with state
+   * has, `<variable>/step`, and optimizer-wide extras. Checkpoint restores check saved state
+   * against it before anything changes.
+   */
+  get weightLayout(): WeightLayout {
+    return {
+      optimizer: this.label,
+      slots: this.slotNames,
+      nonNegativeSlots: this.slotNames.filter((s) => SECOND_MOMENTS.has(s)),
+      byPosition: false,
+      stepSlot: true,
+      extras: this.extraWeights,
+    };
+  }
+
+  /** Optimizer-wide scalars {@link LiveOptimizer.getWeights} saves besides `iter` (finite, >= 0). */
+  protected get extraWeights(): readonly string[] {
+    return [];
+  }
+
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const entries = this.entriesOf(variableGradients);
+    this.matchRestored(entries);
     const states = entries.map((entry) => this.stateFor(entry));
     const plans = this.plan(entries, states.map((s) => s.step + 1));
     entries.forEach((entry, i) => {
@@ -136,50 +163,34 @@ export abstract class LiveOptimizer<Plan> extends tf.Optimizer {
 
   /**
    * Restores state saved by {@link LiveOptimizer.getWeights} (or by the matching `tf.train.*`
-   * optimizer). Slots are matched to variables by name; if the variables were renamed (a model
-   * loaded in the same process gets `_1` suffixes), by position in the first update's gradient
-   * list, as tfjs does, provided the shapes agree.
+   * optimizer). Checks the whole list first (see `parseOptimizerWeights`: `iter` an integer in
+   * [0, 2^31 - 1], every variable with its full slot set, no unknown slot, `/step` at most `iter`)
+   * and changes nothing when it refuses. Slots are matched to variables by name at the first
+   * update; when names differ there (a rebuilt model's variables are renumbered), by name stem
+   * and creation order (`matchVariableNames`). Unrelated names make that update throw: state is
+   * never paired by position alone.
    */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    const iter = weightValues.find((w) => w.name === 'iter') ?? weightValues[0];
-    if (iter === undefined || iter.name !== 'iter') {
-      throw new HyperscheduleError(`${this.label}.setWeights`, weightValues.map((w) => w.name), "an 'iter' scalar first");
-    }
-    const iterations = Math.round((await iter.tensor.data())[0] ?? 0);
-    const allowed = new Set([...this.slotNames, 'step']);
-    const parsed = weightValues
-      .filter((w) => w !== iter)
-      .map((w) => {
-        const cut = w.name.lastIndexOf('/');
-        const slot = w.name.slice(cut + 1);
-        if (cut <= 0 || !allowed.has(slot)) {
-          throw new HyperscheduleError(
-            `${this.label}.setWeights`,
-            w.name,
-            `names "<variable>/<slot>" with slot one of ${[...allowed].join(', ')}`,
-          );
-        }
-        return { variable: w.name.slice(0, cut), slot, tensor: w.tensor };
-      });
-    const steps = new Map<string, number>();
-    for (const p of parsed.filter((q) => q.slot === 'step')) {
-      steps.set(p.variable, Math.round((await p.tensor.data())[0] ?? 0));
-    }
+    const field = `${this.label}.setWeights`;
+    if (!Array.isArray(weightValues)) throw new HyperscheduleError(field, weightValues, 'an array of { name, tensor }');
+    const entries = await Promise.all(
+      weightValues.map(async (w) => {
+        const counted = w.name === 'iter' || w.name.endsWith('/step');
+        return { name: w.name, shape: w.tensor.shape, ...(counted ? { scalar: (await w.tensor.data())[0] } : {}) };
+      }),
+    );
+    const parsed = parseOptimizerWeights(entries, this.weightLayout, field);
     // Build the new state before disposing the old: the values may be our own live slots.
     const next = new Map<string, VariableState>();
-    for (const p of parsed) {
-      if (p.slot === 'step') continue;
-      let state = next.get(p.variable);
-      if (state === undefined) {
-        state = { step: steps.get(p.variable) ?? iterations, slots: new Map(), shape: [...p.tensor.shape], restored: true };
-        next.set(p.variable, state);
-      }
-      state.slots.set(p.slot, tf.variable(p.tensor, false));
+    for (const [variable, saved] of parsed.variables) {
+      const slots = new Map<string, tf.Variable>();
+      for (const [slot, index] of saved.slots) slots.set(slot, tf.variable((weightValues[index] as NamedTensor).tensor, false));
+      next.set(variable, { step: saved.step ?? parsed.iterations, slots, shape: [...saved.shape], restored: true });
     }
     this.disposeStates();
     this.states = next;
-    this.restoredOrder = [...next.keys()];
-    this.iterations_ = iterations;
+    this.matchPending = next.size > 0;
+    this.iterations_ = parsed.iterations;
   }
 
   override dispose(): void {
@@ -191,7 +202,6 @@ export abstract class LiveOptimizer<Plan> extends tf.Optimizer {
   private disposeStates(): void {
     for (const state of this.states.values()) for (const v of state.slots.values()) v.dispose();
     this.states = new Map();
-    this.restoredOrder = [];
   }
 
   private entriesOf(variableGradients: tf.NamedTensorMap | NamedTensor[]): GradientEntry[] {
@@ -212,28 +222,44 @@ export abstract class LiveOptimizer<Plan> extends tf.Optimizer {
     return entries;
   }
 
+  /**
+   * At the first update after a restore: checks this update's variables against their states
+   * (same shapes) and gives the restored states whose names this update does not use to the
+   * variables that have no state yet, by `matchVariableNames` (name stem and creation order,
+   * shapes equal). Throws before anything changes when they do not match — unrelated names are
+   * refused, never paired by position — and tries again at the next update. A restored state
+   * this update has no variable of its stem for (a frozen layer) keeps its saved name.
+   */
+  private matchRestored(entries: readonly GradientEntry[]): void {
+    // Only states from setWeights can disagree with their variables; the others were made for them.
+    if (!this.matchPending) return;
+    const field = `${this.label}.applyGradients`;
+    const live = entries.map((e) => ({ name: e.name, shape: e.variable.shape }));
+    for (const e of live) {
+      const own = this.states.get(e.name);
+      if (own && !sameShape(own.shape, e.shape)) throw new HyperscheduleError(field, e.shape, `[${own.shape.join(', ')}], the shape of ${e.name}'s optimizer state`);
+    }
+    const waiting = [...this.states].filter(([name, s]) => s.restored && !live.some((e) => e.name === name)).map(([name, s]) => ({ name, shape: s.shape }));
+    const fresh = live.filter((e) => !this.states.has(e.name));
+    if (waiting.length > 0 && fresh.length > 0) {
+      const match = matchVariableNames(waiting, fresh, { allowUnmatchedSaved: true });
+      if (!match.ok) throw new HyperscheduleError(field, fresh.map((e) => e.name), `variables matching the restored optimizer state by name: ${match.reason}`);
+      // Re-key in place so getWeights keeps the saved order.
+      this.states = new Map([...this.states].map(([k, s]) => [match.mapping.get(k) ?? k, s]));
+    }
+    this.matchPending = false;
+  }
+
   private stateFor(entry: GradientEntry): VariableState {
     const own = this.states.get(entry.name);
     if (own !== undefined) {
       own.restored = false;
       return own;
     }
-    const candidateName = this.restoredOrder[entry.index];
-    const candidate = candidateName === undefined ? undefined : this.states.get(candidateName);
-    if (candidateName !== undefined && candidate?.restored === true && sameShape(candidate.shape, entry.variable.shape)) {
-      candidate.restored = false;
-      // Re-key in place so getWeights keeps the saved order.
-      this.states = new Map([...this.states].map(([k, s]) => (k === candidateName ? [entry.name, s] : [k, s])));
-      return candidate;
-    }
     const state: VariableState = { step: 0, slots: new Map(), shape: [...entry.variable.shape], restored: false };
     this.states.set(entry.name, state);
     return state;
   }
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /**

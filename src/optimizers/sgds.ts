@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { HyperscheduleError } from '../errors.js';
-import { NON_NEGATIVE, UNIT_CLOSED, fieldFor, readField } from './hyperparameter.js';
+import { NON_NEGATIVE, UNIT_CLOSED, fieldFor, readField, type FieldValue } from './hyperparameter.js';
 import type { GradientEntry, VariableState } from './live-optimizer.js';
 import { SGD, type SGDOptions } from './sgd.js';
 
@@ -9,7 +9,8 @@ import { SGD, type SGDOptions } from './sgd.js';
  * decoupled before each step as `p <- p * (1 - lr * lambda * (1 - dampening) / (1 - momentum))`
  * (matched to heavy ball's effective step size lr (1 - dampening) / (1 - momentum)); then the
  * usual `torch.optim.SGD` step without an L2 term. Learning rate, momentum and dampening are read
- * every update, so scheduled values change the decay with them. Momentum must stay below 1.
+ * every update, so scheduled values change the decay with them. Momentum must stay below 1, and
+ * the decay rate below 1 (an update that would zero or flip the weights is refused).
  *
  * @example
  * ```ts
@@ -50,9 +51,8 @@ export class SGDS extends SGD {
     const exclude = this.excludeFromWeightDecay;
     const rates = entries.map((entry) => {
       if (exclude?.(entry.name, entry.variable.shape) === true) return 0;
-      const m = fieldFor(momentum, entry.name);
-      if (!(m < 1)) throw new HyperscheduleError(`SGDS.momentum[${entry.name}]`, m, 'a number in [0, 1) (the decay is divided by 1 - momentum)');
-      return (fieldFor(lr, entry.name) * fieldFor(wd, entry.name) * (1 - fieldFor(dampening, entry.name))) / (1 - m);
+      const at = (f: FieldValue) => fieldFor(f, entry.name);
+      return sgdsDecayRate(at(wd), at(lr), at(momentum), at(dampening), entry.name);
     });
     // The SGD part runs without its L2 term: the decoupled decay replaces it.
     this.weightDecay = 0;
@@ -77,3 +77,23 @@ export class SGDS extends SGD {
 }
 
 tf.serialization.registerClass(SGDS);
+
+/**
+ * The fraction SGD with scheduled weight decay removes from every weight before its step:
+ * `p <- p * (1 - lr * lambda * (1 - dampening) / (1 - momentum))`, the decoupled decay matched to
+ * the effective step size of heavy-ball momentum. Throws for a momentum outside [0, 1) and for a
+ * rate >= 1, which would zero or flip every weight (errors name `variable` when given).
+ *
+ * @example
+ * ```ts
+ * import { sgdsDecayRate } from './sgds.js';
+ * sgdsDecayRate(5e-4, 0.1, 0.9, 0); // 5e-4 (approx.): 0.1 * 5e-4 / 0.1
+ * ```
+ */
+export function sgdsDecayRate(lambda: number, lr: number, momentum: number, dampening: number, variable?: string): number {
+  const at = variable === undefined ? '' : `[${variable}]`;
+  if (!(momentum >= 0 && momentum < 1)) throw new HyperscheduleError(`SGDS.momentum${at}`, momentum, 'a number in [0, 1) (the decay is divided by 1 - momentum)');
+  const rate = (lr * lambda * (1 - dampening)) / (1 - momentum);
+  if (rate >= 1) throw new HyperscheduleError(`SGDS.weightDecay${at}`, lambda, `a decay rate lr * lambda * (1 - dampening) / (1 - momentum) < 1, not ${rate}`);
+  return rate;
+}

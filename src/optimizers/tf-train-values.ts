@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions } from '../check.js';
 import { HyperscheduleError } from '../errors.js';
 import { NON_NEGATIVE, checkValue } from './hyperparameter.js';
 
@@ -59,8 +60,8 @@ const setRmsPropMomentum: Setter = (o, v) => {
 const NO_MOMENTUM: Readonly<Record<string, string>> = {
   SGD: 'tf.train.sgd has no momentum; use tf.train.momentum or hyperschedule SGD',
   Adam:
-    "tf.train.adam's momentum is beta1, which it folds into an accumulated product accBeta1 (and setWeights rebuilds as beta1^(t+1)), so a changed beta1 gives a bias correction unlike PyTorch's; use hyperschedule Adam/AdamW",
-  Adamax: "tf.train.adamax's beta1 is folded into an accumulated product accBeta1 the same way; use hyperschedule Adam/AdamW",
+    "tf.train.adam folds beta1 into a running product, so a changed beta1 gives a bias correction unlike PyTorch's; use hyperschedule Adam/AdamW",
+  Adamax: 'tf.train.adamax folds beta1 into a running product; use hyperschedule Adam/AdamW',
   Adagrad: 'tf.train.adagrad has no momentum',
   Adadelta: 'tf.train.adadelta has no momentum (rho is a decay rate, not momentum)',
 };
@@ -94,12 +95,16 @@ const MOMENTUM: Readonly<Record<string, Setter>> = {
  * - momentum: `tf.train.momentum` (its `setMomentum` only changes the config field, not the
  *   scalar the update uses, so this replaces that scalar) and `tf.train.rmsprop`.
  *
- * What cannot be scheduled here, and why:
+ * What cannot be scheduled here, and why (any other key is refused, so a typo never sets nothing
+ * silently):
  * - Adam/Adamax `beta1` (and Adam `beta2`): folded into accumulated products `accBeta1/accBeta2`
  *   (`acc <- acc*beta` each update; `setWeights` resets them to `beta^(t+1)` with the current
  *   beta), so a changing beta gives `1 - prod(beta_i)` as bias correction, not PyTorch's
  *   `1 - beta_t^t`. Use hyperschedule's `Adam`/`AdamW` for scheduled betas.
  * - Weight decay: no tf.train optimizer has one. Use `AdamW` or `SGD`.
+ * - Epsilon: fixed at construction in every tf.train optimizer (tfjs checks nothing there; give
+ *   a value > 0). Use hyperschedule's `Adam`/`AdamW` for a scheduled epsilon, checked > 0 at
+ *   every update.
  *
  * Throws {@link HyperscheduleError} for an optimizer class it does not know (including
  * hyperschedule's own, which read parameters directly) or a field the class cannot take.
@@ -117,13 +122,15 @@ const MOMENTUM: Readonly<Record<string, Setter>> = {
  * ```
  */
 export function setTfOptimizerValues(optimizer: tf.Optimizer, values: TfOptimizerValues): void {
+  // A typo (`learningrate`) would otherwise set nothing, silently.
+  checkOptions(values, 'setTfOptimizerValues.values', ['learningRate', 'momentum']);
   const kind = optimizer.getClassName();
   const lrSetter = LEARNING_RATE[kind];
   if (lrSetter === undefined) {
     throw new HyperscheduleError(
       'setTfOptimizerValues.optimizer',
       kind,
-      'a tf.train optimizer (SGD, Momentum, Adam, Adamax, RMSProp, Adagrad, Adadelta); hyperschedule optimizers read parameters directly',
+      'a tf.train optimizer (hyperschedule optimizers read parameters directly)',
     );
   }
   const momentumSetter = MOMENTUM[kind];

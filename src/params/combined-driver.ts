@@ -35,7 +35,7 @@ export function combinedDriver(host: DriverHost, inputs: readonly (ParamNode | n
   return {
     kind: 'combined',
     origin: 'combine',
-    advice: `its sources (${sources.map((s) => s.name).join(', ') || 'constants'}) combine to a value outside the domain; bound them or give the parameter a wider domain`,
+    advice: `sources (${sources.map((s) => s.name).join(', ') || 'constants'}) that combine inside the domain`,
     sources,
     initial: candidate,
     sync(clock) {
@@ -51,17 +51,19 @@ export function combinedDriver(host: DriverHost, inputs: readonly (ParamNode | n
       for (const source of sources) source.unbind();
     },
     state: () => ({ sources: inputs.map((s) => (typeof s === 'number' ? null : s.state())) }),
-    restore(saved, field) {
+    prepareRestore(saved, field) {
       const states = saved.sources ?? [];
       if (states.length !== inputs.length) throw new HyperscheduleError(`${field}.sources`, states.length, `${inputs.length} source states`);
-      whileQuiet(() => {
-        inputs.forEach((source, i) => {
-          if (typeof source === 'number') return;
-          const s = states[i];
-          if (!s) throw new HyperscheduleError(`${field}.sources.${i}`, s, `the state of ${source.name}`);
-          source.restore(s, `${field}.sources.${i}`);
-        });
+      const restores = inputs.map((source, i) => {
+        if (typeof source === 'number') {
+          if (states[i] !== null) throw new HyperscheduleError(`${field}.sources.${i}`, states[i], `null (source ${i} is the constant ${source})`);
+          return () => {};
+        }
+        const s = states[i];
+        if (!s) throw new HyperscheduleError(`${field}.sources.${i}`, s, `the state of ${source.name}`);
+        return source.prepareRestore(s, `${field}.sources.${i}`);
       });
+      return () => whileQuiet(() => restores.forEach((restore) => restore()));
     },
     describe: () => ({ sources: inputs.map((s) => (typeof s === 'number' ? s : s.describe())) }),
     dispose() {

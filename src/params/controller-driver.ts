@@ -27,7 +27,7 @@ export function controllerDriver(host: DriverHost, controller: Controller, state
   return {
     kind: 'controller',
     origin: 'controller',
-    advice: `the new ${controller.name} state was not committed; bound the controller's values (e.g. its min/initial options) or give the parameter a wider domain`,
+    advice: `the new ${controller.name} state was not committed; bound the controller (its min/initial) or use a wider domain`,
     controller,
     get controllerState() {
       return runner.state;
@@ -40,17 +40,24 @@ export function controllerDriver(host: DriverHost, controller: Controller, state
         binding.signals,
         (value) => host.propose(value, binding.now().step),
         (values) => binding.signals.reportNonFinite({ source: `controller:${host.name}`, values, action: 'kept-value', clock: binding.now() }),
+        binding.fail && ((error) => binding.fail?.(controllerFailure(controller.name, host.name, binding.now().step, error))),
       );
       bound = { signals: binding.signals, subscription };
     },
     unbind,
     ...(controller.valueFor ? { valueFor: (variableName: string) => runner.valueFor(variableName) } : {}),
     state: () => ({ controller: runner.state }),
-    restore(saved, field) {
+    prepareRestore(saved, field) {
       if (saved.controller === undefined) throw new HyperscheduleError(`${field}.controller`, undefined, `the state of controller ${controller.name}`);
-      runner.restore(saved.controller, `${field}.controller`);
+      return runner.prepareRestore(saved.controller, `${field}.controller`);
     },
     describe: () => ({ controller: controller.name }),
     dispose: unbind,
   };
+}
+
+/** The error a session rethrows for a controller's exception: names the controller, its parameter and the update. */
+function controllerFailure(controller: string, parameter: string, step: number, error: unknown): Error {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new Error(`controller ${controller} of parameter "${parameter}" threw at update ${step}: ${reason}`, { cause: error });
 }

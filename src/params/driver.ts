@@ -38,6 +38,11 @@ export interface HistoryPoint {
 export interface ParamBinding {
   readonly signals: TrainingSignals;
   readonly now: () => ClockSnapshot;
+  /**
+   * Hears an exception a controller threw while handling a signal; the session rethrows it from
+   * the call that published the signal. Without it the exception is rethrown inside the stream.
+   */
+  readonly fail?: (error: Error) => void;
 }
 
 /** What drives a parameter: a schedule, a controller, a hand-set value, or a combination. */
@@ -101,6 +106,8 @@ export interface ParamNode {
   unbind(): void;
   state(): ParamState;
   restore(state: ParamState, field?: string): void;
+  /** Validates `state` and returns the restore, which cannot fail (see `ScheduledParameter.prepareRestore`). */
+  prepareRestore(state: ParamState, field?: string): () => void;
   describe(): ParamDescription;
 }
 
@@ -132,8 +139,8 @@ export interface Driver {
   valueFor?(variableName: string): number | undefined;
   /** The driver's part of the parameter state (`controller`, `sources`). */
   state?(): Pick<ParamState, 'controller' | 'sources'>;
-  /** Validates and restores the driver's part of `state` (throws naming `field`). */
-  restore?(state: ParamState, field: string): void;
+  /** Validates the driver's part of `state` (throws naming `field`) and returns its restore, which cannot fail. */
+  prepareRestore?(state: ParamState, field: string): () => void;
   /** The driver's part of the description (`schedule`, `controller`, `sources`). */
   describe?(): Pick<ParamDescription, 'schedule' | 'controller' | 'sources'>;
   dispose?(): void;

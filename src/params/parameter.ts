@@ -48,13 +48,15 @@ export interface ParamOptions {
   readonly historyLimit?: number;
 }
 
-const historyPoint = checkObject({ step: checkNumber({ ge: 0, integer: true }), value: checkNumber() });
+/** A step count: beyond 2^53 - 1, adding one update no longer changes it. */
+const stepCount = checkNumber({ ge: 0, le: Number.MAX_SAFE_INTEGER, integer: true });
+const historyPoint = checkObject({ step: stepCount, value: checkNumber() });
 const readState = checkObject({
   value: checkNumber(),
-  step: checkNumber({ ge: 0, integer: true }),
+  step: stepCount,
   history: checkArray(historyPoint),
   controller: checkUnknown(),
-  // Each source's own restore() validates its state.
+  // Each source's own prepareRestore() validates its state.
   sources: checkOptional(checkArray(checkNullable(checkUnknown()))),
 });
 
@@ -273,18 +275,38 @@ export class ScheduledParameter implements ValueSource, ParamNode {
     return { value: this.current, step: this.lastStep, history: [...this.points], ...this.driver.state?.() };
   }
 
-  /** Restores a state from {@link ScheduledParameter.state} (validated; errors name `field`). */
+  /**
+   * Restores a state from {@link ScheduledParameter.state}: validated whole first (errors name
+   * `field`), so a refused state changes nothing — not even a combined parameter's sources.
+   */
   restore(state: ParamState, field = this.name): void {
+    this.prepareRestore(state, field)();
+  }
+
+  /**
+   * Validates a state from {@link ScheduledParameter.state} — fields, the value in the domain,
+   * the driver's part (controller state, every source's state) — and returns the restore, which
+   * cannot fail. Nothing changes until it runs, so several pieces can be checked before any is
+   * applied (a checkpoint restore is all-or-nothing this way).
+   */
+  prepareRestore(state: ParamState, field = this.name): () => void {
     const raw = readState(state, field);
     const checked = checkCandidate(this.domain, raw.value);
     if (!checked.ok || checked.value !== raw.value) throw new HyperscheduleError(`${field}.value`, raw.value, this.domain.allowed);
-    this.driver.restore?.(raw as ParamState, field);
-    this.lastStep = raw.step;
-    this.points = raw.history.length > 0 ? raw.history : [{ step: raw.step, value: raw.value }];
-    if (this.current !== raw.value) {
-      this.current = raw.value;
-      this.subject.next(this.current);
+    for (const [key, kind] of [['controller', 'controller'], ['sources', 'combined']] as const) {
+      if (raw[key] !== undefined && this.kind !== kind) throw new HyperscheduleError(`${field}.${key}`, raw[key], `nothing (${this.name} is ${this.kind}-driven)`);
     }
+    const restoreDriver = this.driver.prepareRestore?.(raw as ParamState, field);
+    const history = raw.history.length > 0 ? raw.history : [{ step: raw.step, value: raw.value }];
+    return () => {
+      restoreDriver?.();
+      this.lastStep = raw.step;
+      this.points = history;
+      if (this.current !== raw.value) {
+        this.current = raw.value;
+        this.subject.next(this.current);
+      }
+    };
   }
 
   /** A JSON description (kind, domain, and the schedule spec, controller name or sources). */
@@ -321,7 +343,7 @@ export class ScheduledParameter implements ValueSource, ParamNode {
     this.warned = true;
     console.warn(
       `hyperschedule: parameter "${r.param}" refused ${describeValue(r.candidate)} from its ${r.origin} at step ${r.step} ` +
-        `(${r.reason}) and keeps ${describeValue(r.kept)}; ${advice}. Later refusals are reported on rejected$ only.`,
+        `(${r.reason}) and keeps ${describeValue(r.kept)}; ${advice}. Later refusals: rejected$ only.`,
     );
   }
 

@@ -21,9 +21,9 @@ function knownEnd(schedule: Schedule): number | undefined {
 function adviceFor(schedule: Schedule, domain: ParamDomain, value: number): string {
   if (!Number.isFinite(value)) return `check the arguments of ${schedule.type}`;
   if (value === 0 && domain.name === 'positive') {
-    return "give the schedule an end value > 0 (cosine/linear `min`, warmup `from`) or use domain 'nonNegative'";
+    return "end the schedule above 0 (cosine/linear `min`, warmup `from`), or use domain 'nonNegative'";
   }
-  return `keep the schedule's values inside the domain (its min/max arguments, or clamp) or give the parameter a wider domain`;
+  return 'keep the schedule inside the domain (its min/max, or clamp), or use a wider domain';
 }
 
 /**
@@ -71,7 +71,7 @@ export function scheduleDriver(host: DriverHost, schedule: Schedule, domain: Par
   return {
     kind: 'schedule',
     origin: 'schedule',
-    advice: `keep its ${schedule.type} schedule inside the domain over the whole run (e.g. a min > 0 under 'positive') or give the parameter a wider domain`,
+    advice: `keep its ${schedule.type} schedule inside the domain, or use a wider domain`,
     schedule,
     initial: () => schedule.at(0),
     sync: (clock) => void host.propose(schedule.at(clock.timeIn(schedule.unit)), clock.step),

@@ -1,6 +1,6 @@
-import { checkBoolean, checkNumber, checkOneOf, isRecord, type NumberRange } from '../check.js';
+import { checkBoolean, checkKnownKeys, checkNumber, checkOneOf, checkOptions, describeRange, inRange, isRecord, type NumberRange } from '../check.js';
 import { HyperscheduleError } from '../errors.js';
-import { resolveDuration, type RunLength } from './duration.js';
+import { checkRunLength, resolveDuration, type Duration, type RunLength } from './duration.js';
 import { TIME_UNITS, type JsonValue, type LambdaFn, type Schedule, type ScheduleSpec, type TimeUnit } from './schedule.js';
 
 /**
@@ -9,6 +9,34 @@ import { TIME_UNITS, type JsonValue, type LambdaFn, type Schedule, type Schedule
  * their error messages cannot drift apart. `json.ts` finds the decode path of a factory with
  * {@link definitionOf}.
  */
+
+/**
+ * How deep schedules may nest inside schedules (a leaf counts 1, `scale(leaf)` 2, ...): `fromJSON`
+ * refuses a deeper spec and every combinator a deeper child, with an error naming where. 100 is
+ * far beyond any real schedule (a warmup around a sequence of products is 4) and keeps every walk
+ * of a schedule (`at`, `toJSON`, `fromJSON`) far from the engine's stack limit, so a hostile or
+ * self-containing spec gets a field-naming error instead of `Maximum call stack size exceeded`.
+ */
+export const MAX_NESTING = 100;
+
+/** What a nesting error expects. */
+export const NESTING_ALLOWED = `at most ${MAX_NESTING} levels of schedules inside schedules`;
+
+/** The nesting depth of every schedule a factory made (one absent from here counts 1). */
+const NESTING = new WeakMap<Schedule, number>();
+
+/**
+ * The nesting depth of a schedule: 1 for a family or a schedule made elsewhere, one more than its
+ * deepest child for a combinator.
+ *
+ * @example
+ * ```ts
+ * nestingOf(scale(constant({ value: 1 }), 2)); // 2
+ * ```
+ */
+export function nestingOf(schedule: Schedule): number {
+  return NESTING.get(schedule) ?? 1;
+}
 
 /**
  * The optional second argument of every family factory: the run length used to resolve time
@@ -60,6 +88,8 @@ interface ReadContext {
  */
 export class ArgReader<K extends string> {
   private currentUnit: TimeUnit | undefined;
+  /** The nesting depth of the schedule being built: one more than its deepest child read so far. */
+  private depthSoFar = 1;
 
   constructor(
     /** The name errors start with (`cosine`, `batchSizeSchedule`). */
@@ -80,7 +110,7 @@ export class ArgReader<K extends string> {
 
   /** The schedule's unit: durations resolve into it. */
   get unit(): TimeUnit {
-    if (this.currentUnit === undefined) throw new Error(`${this.name}: unit read before it was set`);
+    if (this.currentUnit === undefined) throw new Error(`${this.name}: unit read before set`);
     return this.currentUnit;
   }
 
@@ -99,6 +129,11 @@ export class ArgReader<K extends string> {
     return unit;
   }
 
+  /** The nesting depth of the schedule being built (see {@link MAX_NESTING}). */
+  get depth(): number {
+    return this.depthSoFar;
+  }
+
   /** Throws the {@link HyperscheduleError} for `name.key`. */
   fail(key: string, value: unknown, allowed: string): never {
     throw new HyperscheduleError(`${this.name}.${key}`, value, allowed);
@@ -109,10 +144,17 @@ export class ArgReader<K extends string> {
     return this.record[key];
   }
 
-  /** A number inside `range`; `fallback` when absent (no fallback: required). */
+  /**
+   * A number inside `range`; `fallback` when absent (no fallback: required). A fallback is checked
+   * against `range` too: a range that depends on another argument (`upper > lower`) can exclude
+   * the default, and the schedule must not be built from a value its own spec would refuse.
+   */
   number(key: K, range: NumberRange = {}, fallback?: number): number {
     const value = this.record[key];
-    if (value === undefined && fallback !== undefined) return fallback;
+    if (value === undefined && fallback !== undefined) {
+      if (!inRange(fallback, range)) this.fail(key, value, `${describeRange(range)} (not its default, ${fallback})`);
+      return fallback;
+    }
     return checkNumber(range)(value, `${this.name}.${key}`);
   }
 
@@ -153,11 +195,9 @@ export class ArgReader<K extends string> {
 
   /** Resolves one duration that is not a direct field; `field` is its full name. */
   durationAt(field: string, value: unknown, positive: boolean): number {
-    if (typeof value !== 'number' && typeof value !== 'string') {
-      throw new HyperscheduleError(field, value, `a ${positive ? 'duration > 0' : 'duration >= 0'}: a number or a time string such as "6ep"`);
-    }
-    const resolved = resolveDuration(value, this.unit, this.context.run, field);
-    if (positive && !(resolved > 0)) throw new HyperscheduleError(field, value, 'a duration > 0 (a number or a time string such as "1ep")');
+    // resolveDuration refuses anything but a number >= 0 or a time string.
+    const resolved = resolveDuration(value as Duration, this.unit, this.context.run, field);
+    if (positive && !(resolved > 0)) throw new HyperscheduleError(field, value, 'a duration > 0');
     return resolved + 0; // -0 -> 0: JSON cannot carry -0, and the round trip must be exact
   }
 
@@ -180,7 +220,7 @@ export class ArgReader<K extends string> {
   schedules(key: K): Schedule[] {
     const list = this.record[key];
     if (!Array.isArray(list) || list.length === 0) {
-      this.fail(key, list, this.decoding ? 'a non-empty array of schedule specs' : 'a non-empty array of schedules');
+      this.fail(key, list, 'a non-empty array of schedules');
     }
     const children = (list as readonly unknown[]).map((entry, i) => this.child(entry, `${key}[${i}]`));
     const unit = children[0]!.unit;
@@ -192,11 +232,17 @@ export class ArgReader<K extends string> {
 
   private child(value: unknown, key: string): Schedule {
     const decodeChild = this.context.decodeChild;
+    let child: Schedule;
     if (decodeChild) {
       if (!isRecord(value)) this.fail(key, value, 'a schedule spec object with a "type" field');
-      return decodeChild(value as ScheduleSpec, key);
+      child = decodeChild(value as ScheduleSpec, key);
+    } else {
+      child = checkSchedule(value, `${this.name}.${key}`);
     }
-    return checkSchedule(value, `${this.name}.${key}`);
+    const depth = nestingOf(child) + 1;
+    if (depth > MAX_NESTING) this.fail(key, depth, NESTING_ALLOWED);
+    this.depthSoFar = Math.max(this.depthSoFar, depth);
+    return child;
   }
 }
 
@@ -288,11 +334,13 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** The frozen {@link Schedule} value: `at` is the hot path (no validation, no allocation). */
-function makeSchedule(type: string, unit: TimeUnit, built: Built<string>): Schedule {
+function makeSchedule(type: string, unit: TimeUnit, built: Built<string>, depth: number): Schedule {
   const spec: Record<string, JsonValue> = { type, unit };
   for (const [key, value] of Object.entries(built.spec)) if (value !== undefined) spec[key] = value;
   const frozen = deepFreeze(spec as ScheduleSpec);
-  return Object.freeze({ type, unit, at: built.at, toJSON: () => frozen, ...(built.end !== undefined ? { end: built.end } : {}) });
+  const schedule: Schedule = Object.freeze({ type, unit, at: built.at, toJSON: () => frozen, ...(built.end !== undefined ? { end: built.end } : {}) });
+  if (depth > 1) NESTING.set(schedule, depth);
+  return schedule;
 }
 
 /** What `fromJSON` passes to a decode besides the spec. */
@@ -306,6 +354,8 @@ export interface DecodeContext {
 /** The decode path of one schedule type, as `fromJSON` uses it. */
 export interface Definition {
   readonly type: string;
+  /** The spec fields besides `type` and `unit`. */
+  readonly fields: readonly string[];
   decode(spec: ScheduleSpec, context: DecodeContext): Schedule;
 }
 
@@ -326,19 +376,32 @@ export function definitionOf(factory: object): Definition {
 }
 
 /**
- * Decoding: a field the definition does not declare is an error (a typo such as `decaySteps`
- * for `duration` is reported, not ignored), and JSON `null` means "absent".
+ * The arguments of one schedule, from a factory call or a spec (`decoding`): a field not in
+ * `accepted` is refused (a typo such as `decaySteps` for `duration` is reported, not ignored), an
+ * `undefined` field (and in a spec, JSON `null`) is absent, and `type` may only repeat the
+ * schedule's own type (a spec passed back to its factory).
  */
-function specArgs(name: string, type: string, fields: readonly string[], spec: ScheduleSpec): Record<string, unknown> {
+function readArgs(name: string, type: string, accepted: readonly string[], record: Readonly<Record<string, unknown>>, decoding: boolean): Record<string, unknown> {
+  const { type: given, ...rest } = record;
+  if (given !== undefined && given !== type) throw new HyperscheduleError(`${name}.type`, given, `${JSON.stringify(type)} or no type`);
   const args: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(spec)) {
-    if (key === 'type') continue;
-    if (key !== 'unit' && !fields.includes(key)) {
-      throw new HyperscheduleError(`${name}.${key}`, value, `no such field; ${type} takes unit, ${fields.join(', ')}`);
-    }
-    if (value !== null && value !== undefined) args[key] = value;
-  }
+  for (const [key, value] of Object.entries(rest)) if (value !== undefined) args[key] = value;
+  checkKnownKeys(args, name, accepted, `${type} takes`);
+  if (decoding) for (const key of Object.keys(args)) if (args[key] === null) delete args[key];
   return args;
+}
+
+/**
+ * Reads the optional last argument of a combinator that resolves time strings
+ * (`{ run?: RunLength }`): unknown keys and a bad run length are refused, naming `name.options`.
+ *
+ * @example
+ * ```ts
+ * runOption({ run: { stepsPerEpoch: 88 } }, 'warmup'); // { stepsPerEpoch: 88 }
+ * ```
+ */
+export function runOption(options: unknown, name: string): RunLength | undefined {
+  return options === undefined ? undefined : checkRunLength(checkOptions(options, `${name}.options`, ['run']).run, `${name}.options.run`);
 }
 
 function decodeContext(context: DecodeContext): ReadContext {
@@ -353,7 +416,9 @@ export type Family<A> = (args: A, options?: FamilyOptions) => Schedule;
 /**
  * Defines a family: its `type`, the fields of its arguments (the spec fields `fromJSON` accepts
  * besides `type` and `unit`) and `build`, which reads them and returns the formula. Gives the
- * factory; `fromJSON` decodes a spec with the same `build`.
+ * factory; `fromJSON` decodes a spec with the same `build`. `codeOnly` lists arguments a factory
+ * call takes that a spec cannot hold (`lambda`'s `fn`); any other unknown argument is refused, in
+ * a call as in a spec.
  *
  * @example
  * ```ts
@@ -367,18 +432,20 @@ export function defineFamily<A extends UnitArg, K extends string = Exclude<keyof
   type: string,
   fields: readonly K[],
   build: (r: ArgReader<K>) => Built<K>,
+  codeOnly: readonly K[] = [],
 ): Family<A> {
   const run = (record: Readonly<Record<string, unknown>>, context: ReadContext): Schedule => {
     const r = new ArgReader<K>(type, record, context);
     const unit = r.readUnit();
-    return makeSchedule(type, unit, build(r));
+    const built = build(r);
+    return makeSchedule(type, unit, built, r.depth);
   };
+  const accepted = ['unit', ...fields];
   const factory: Family<A> = (args, options) => {
     if (!isRecord(args)) throw new HyperscheduleError(type, args, 'an options object');
-    if (options !== undefined && !isRecord(options as unknown)) throw new HyperscheduleError(`${type}.options`, options, 'an object { run?: RunLength } or nothing');
-    return run(args, { run: options?.run });
+    return run(readArgs(type, type, [...accepted, ...codeOnly], args, false), { run: runOption(options, type) });
   };
-  DEFINITIONS.set(factory, { type, decode: (spec, context) => run(specArgs(type, type, fields, spec), decodeContext(context)) });
+  DEFINITIONS.set(factory, { type, fields, decode: (spec, context) => run(readArgs(type, type, accepted, spec, true), decodeContext(context)) });
   return factory;
 }
 
@@ -423,12 +490,13 @@ export function defineCombinator<K extends string, P extends unknown[]>(definiti
   const run = (record: Readonly<Record<string, unknown>>, context: ReadContext): Schedule => {
     const r = new ArgReader<K>(name, record, context);
     const built = build(r);
-    return makeSchedule(type, r.unit, built);
+    return makeSchedule(type, r.unit, built, r.depth);
   };
+  const accepted = ['unit', ...fields];
   const factory = (...params: P): Schedule => {
     const { args, run: length } = definition.params(...params);
-    return run(args as Readonly<Record<string, unknown>>, { run: length });
+    return run(readArgs(name, type, accepted, args as Readonly<Record<string, unknown>>, false), { run: length });
   };
-  DEFINITIONS.set(factory, { type, decode: (spec, context) => run(specArgs(name, type, fields, spec), decodeContext(context)) });
+  DEFINITIONS.set(factory, { type, fields, decode: (spec, context) => run(readArgs(name, type, accepted, spec, true), decodeContext(context)) });
   return factory;
 }

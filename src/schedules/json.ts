@@ -1,4 +1,4 @@
-import { isRecord } from '../check.js';
+import { checkOptions, isRecord } from '../check.js';
 import { HyperscheduleError } from '../errors.js';
 import { batchSizeSchedule } from './batch/batch-size.js';
 import { scaleLrForBatch } from './batch/batch-lr-scaling.js';
@@ -11,8 +11,8 @@ import { scale } from './combinators/scale.js';
 import { sequence } from './combinators/sequence.js';
 import { shift } from './combinators/shift.js';
 import { warmup } from './combinators/warmup.js';
-import { definitionOf, type Definition } from './define.js';
-import type { RunLength } from './duration.js';
+import { MAX_NESTING, NESTING_ALLOWED, definitionOf, type Definition } from './define.js';
+import { checkRunLength, type RunLength } from './duration.js';
 import { constant } from './families/constant.js';
 import { cosineWarmRestarts } from './families/cosine-warm-restarts.js';
 import { cosine } from './families/cosine.js';
@@ -88,7 +88,8 @@ export interface FromJSONOptions {
  * ```
  */
 export function fromJSON(spec: unknown, options: FromJSONOptions = {}): Schedule {
-  if (!isRecord(options as unknown)) throw new HyperscheduleError('fromJSON.options', options, 'an object { run?, lambdas? } or nothing');
+  checkOptions(options, 'fromJSON.options', ['run', 'lambdas']);
+  const run = checkRunLength(options.run, 'fromJSON.options.run');
   const lambdas = options.lambdas;
   if (lambdas !== undefined) {
     if (!isRecord(lambdas as unknown)) throw new HyperscheduleError('fromJSON.options.lambdas', lambdas, 'an object of functions { name: (t) => value }');
@@ -96,17 +97,20 @@ export function fromJSON(spec: unknown, options: FromJSONOptions = {}): Schedule
       if (typeof fn !== 'function') throw new HyperscheduleError(`fromJSON.options.lambdas.${name}`, fn, 'a function (t: number) => number');
     }
   }
-  const decode = (child: unknown, path: string): Schedule => {
+  // `level` counts nesting from the outermost spec (1): a deeper (or self-containing) spec is
+  // refused before it is walked, naming where, instead of overflowing the stack.
+  const decode = (child: unknown, path: string, level: number): Schedule => {
+    if (level > MAX_NESTING) throw new HyperscheduleError(path, level, NESTING_ALLOWED);
     if (!isRecord(child)) throw new HyperscheduleError(path, child, 'a schedule spec object with a "type" field');
     const type = child.type;
     const definition = typeof type === 'string' ? DEFINITIONS.get(type) : undefined;
     if (!definition) throw new HyperscheduleError(`${path}.type`, type, `one of ${scheduleTypes().join(', ')}`);
     return definition.decode(child as ScheduleSpec, {
-      ...(options.run ? { run: options.run } : {}),
+      ...(run ? { run } : {}),
       ...(lambdas ? { lambdas } : {}),
       // The key ("schedules[1]") lets combinators name where a bad child sits.
-      decodeChild: (grandchild, key) => decode(grandchild, `${path}.${String(type)}.${key}`),
+      decodeChild: (grandchild, key) => decode(grandchild, `${path}.${String(type)}.${key}`, level + 1),
     });
   };
-  return decode(spec, 'spec');
+  return decode(spec, 'spec', 1);
 }

@@ -1,4 +1,4 @@
-import { checkNumber } from '../check.js';
+import { checkNumber, checkOptions } from '../check.js';
 import { HyperscheduleError } from '../errors.js';
 import { checkNumberOrSource, readValue, type NumberOrSource, type ValueSource } from './value-source.js';
 
@@ -49,7 +49,7 @@ export type VariableMatcher = string | RegExp | ((variableName: string) => boole
 
 /**
  * One group of {@link grouped}: the variables it matches get `value` (a number or live source), or
- * the base value times `scale`.
+ * the base value times `scale` (one of the two; any other key is refused as a typo).
  */
 export type ParamGroup =
   | { readonly match: VariableMatcher; readonly value: NumberOrSource }
@@ -87,7 +87,9 @@ export function grouped(base: NumberOrSource, groups: readonly ParamGroup[]): Gr
   if (!Array.isArray(groups)) throw new HyperscheduleError('grouped.groups', groups, 'an array of { match, value } or { match, scale }');
   const resolved = groups.map((group, i) => {
     const field = `grouped.groups.${i}`;
-    const test = matcher(group?.match, `${field}.match`);
+    checkOptions(group, field, ['match', 'value', 'scale']);
+    if ('scale' in group && 'value' in group) throw new HyperscheduleError(field, group, 'a group with value or scale, not both');
+    const test = matcher(group.match, `${field}.match`);
     if ('scale' in group) {
       const scale = readScale(group.scale, `${field}.scale`);
       return { test, read: () => readValue(base) * scale };

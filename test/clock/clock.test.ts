@@ -113,3 +113,24 @@ describe('TrainingClock', () => {
     expect(parseClockState({ ...state, samplesPerEpoch: 64 })).toEqual({ ...state, samplesPerEpoch: 64 });
   });
 });
+
+describe('clock restore', () => {
+  test('a refused state leaves the clock as it was; the fields must agree', () => {
+    const clock = new TrainingClock({ samplesPerEpoch: 100 });
+    clock.advance(30);
+    const before = clock.state;
+    expect(() => clock.restore({ ...before, samplesInEpoch: 31 })).toThrow(/clock\.samplesInEpoch: got 31, expected at most samples \(30\)/);
+    expect(() => clock.restore({ ...before, step: Number.MAX_SAFE_INTEGER + 1 })).toThrow(/clock\.step: got 9007199254740992/);
+    expect(() => clock.restore({ ...before, samples: 1e300 })).toThrow(/clock\.samples/);
+    expect(clock.state).toBe(before);
+  });
+
+  test('prepareRestore validates now and applies later', () => {
+    const clock = new TrainingClock();
+    const apply = clock.prepareRestore({ ...initialClockState(), step: 7, samples: 70, samplesInEpoch: 70 }, 'saved.clock');
+    expect(clock.step).toBe(0);
+    apply();
+    expect(clock.step).toBe(7);
+    expect(() => clock.prepareRestore({ ...initialClockState(), step: -1 }, 'saved.clock')).toThrow(/saved\.clock\.step: got -1/);
+  });
+});

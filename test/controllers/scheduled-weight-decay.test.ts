@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
+import { HyperscheduleError } from '../../src/errors.js';
 import {
   adamsDecayRate,
   meanSecondMoment,
   nextSecondMomentSum,
   scheduledWeightDecay,
-  sgdsDecayRate,
   type ScheduledWeightDecayState,
 } from '../../src/controllers/scheduled-weight-decay.js';
+import { sgdsDecayRate } from '../../src/optimizers/sgds.js';
 import { ControllerRunner } from '../../src/controllers/runner.js';
 import { hook } from '../../src/integrations/hook.js';
 import { createSession } from '../../src/integrations/session.js';
@@ -313,5 +314,125 @@ describe('scheduledWeightDecay (AdamW weight decay from the gradient-norm signal
     });
     session.dispose();
     opt.dispose();
+  });
+});
+
+describe('scheduledWeightDecay is bounded: one AdamW update removes at most maxDecay of a weight', () => {
+  // A first gradient of norm 1e-8 over 1e4 parameters: vbar = 1e-20, lambda / sqrt(vbar) = 5e6.
+  const tiny = { squaredGradNorm: 1e-16, paramCount: 1e4, beta2: 0.999 };
+
+  it('without the bound the formula gives wd = 5e6 (lr * wd = 5000: every weight would flip)', () => {
+    const swd = scheduledWeightDecay({ lambda: 5e-4 });
+    expect(swd.step(swd.initialState, tiny).value).toBeCloseTo(5e6, 3);
+  });
+
+  it('given the learning rate, caps wd at maxDecay / lr (default maxDecay 0.1), counts the capped updates and warns once', () => {
+    const lr = { value: 1e-3 };
+    const swd = scheduledWeightDecay({ lambda: 5e-4, lr });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const runner = new ControllerRunner(swd);
+      runner.feed({ ...tiny, lr: lr.value });
+      expect(runner.value).toBeCloseTo(0.1 / 1e-3, 9);
+      expect(runner.state.capped).toBe(1);
+      lr.value = 2e-3;
+      runner.feed({ ...tiny, squaredGradNorm: 0, lr: lr.value });
+      expect(runner.value).toBeCloseTo(0.1 / 2e-3, 9);
+      expect(runner.state.capped).toBe(2);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/scheduledWeightDecay capped lambda\/sqrt\(vbar\) = 5\.00e\+6 at maxDecay \/ lr = 100;/);
+    } finally {
+      warn.mockRestore();
+    }
+    // Inside the bound nothing changes: the same value as the unbounded formula, no `capped` field.
+    const normal = { squaredGradNorm: 8, paramCount: 2, beta2: 0.5 };
+    const bounded = scheduledWeightDecay({ lambda: 0.1, lr: 1e-3 });
+    expect(bounded.step(bounded.initialState, { ...normal, lr: 1e-3 })).toEqual(scheduledWeightDecay({ lambda: 0.1 }).step(bounded.initialState, normal));
+  });
+
+  it('reads lr and maxDecay like every option, and restores states saved before `capped` existed', () => {
+    expect(() => scheduledWeightDecay({ lambda: 1, lr: -1 })).toThrow(/scheduledWeightDecay\.lr: got -1/);
+    expect(() => scheduledWeightDecay({ lambda: 1, lr: 1e-3, maxDecay: 1 })).toThrow(/scheduledWeightDecay\.maxDecay: got 1, expected a finite number > 0 and < 1/);
+    expect(() => scheduledWeightDecay({ lambda: 1, maxDecay: 0.1 } as never)).toThrow(/scheduledWeightDecay\.maxDecay/);
+    expect(() => scheduledWeightDecay({ lambda: 1, lamda: 2 } as never)).toThrow(/scheduledWeightDecay\.lamda: .*did you mean "lambda"\?/);
+    const swd = scheduledWeightDecay({ lambda: 5e-4, lr: 1e-3 });
+    expect(new ControllerRunner(swd, { secondMomentSum: 1, updates: 3, value: 2 }).state).toEqual({ secondMomentSum: 1, updates: 3, value: 2 });
+    expect(new ControllerRunner(swd, { secondMomentSum: 1, updates: 3, value: 2, capped: 2 }).state.capped).toBe(2);
+  });
+
+  function tinyRun(options: { lr?: number }): { before: Float32Array; after: () => Float32Array; update: () => void; wd: ReturnType<typeof param>; done: () => void } {
+    const session = createSession();
+    const wd = param('weightDecay', { controller: scheduledWeightDecay({ lambda: 5e-4, ...options }) }, { domain: 'nonNegative' });
+    session.add(wd);
+    const opt = hook(new AdamW({ learningRate: 1e-3, weightDecay: wd }), session);
+    const w = tf.variable(tf.randomNormal([100, 100], 0, 1, 'float32', 3), true, `swdtiny${counter++}/kernel`);
+    const before = Float32Array.from(w.dataSync());
+    const update = () => {
+      const g = tf.fill([100, 100], 1e-10); // ||g|| = 1e-8 over 1e4 parameters
+      try { opt.applyGradients([{ name: w.name, tensor: g }]); } finally { g.dispose(); }
+    };
+    return { before, after: () => Float32Array.from(w.dataSync()), update, wd, done: () => { session.dispose(); opt.dispose(); w.dispose(); } };
+  }
+
+  it('end to end with AdamW and the lr given: no weight flips sign, the cap is visible in the controller state', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const run = tinyRun({ lr: 1e-3 });
+    try {
+      for (let i = 0; i < 3; i++) run.update();
+      const after = run.after();
+      for (let i = 0; i < after.length; i++) expect(Math.sign(after[i]!)).toBe(Math.sign(run.before[i]!));
+      expect(run.wd.value).toBeCloseTo(100, 6);
+      expect((run.wd.controllerStateValue as ScheduledWeightDecayState).capped).toBe(3);
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      run.done();
+      warn.mockRestore();
+    }
+  });
+
+  it('end to end without the lr: AdamW refuses the update that would flip the weights, and nothing changes', () => {
+    const run = tinyRun({});
+    try {
+      run.update(); // wd was 0 for this update; the controller now proposes 5e6
+      const kept = run.after();
+      let caught: unknown;
+      try { run.update(); } catch (e) { caught = e; }
+      expect(caught).toBeInstanceOf(HyperscheduleError);
+      expect((caught as HyperscheduleError).field).toBe('AdamW.weightDecay');
+      expect((caught as HyperscheduleError).value as number).toBeCloseTo(5e6, -3);
+      expect((caught as HyperscheduleError).allowed).toContain('learningRate * weightDecay < 1');
+      expect(run.after()).toEqual(kept);
+    } finally {
+      run.done();
+    }
+  });
+
+  it('AdamS caps its decay at maxDecay: a near-zero first gradient leaves every weight with its sign, warns once, and is counted', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const opt = new AdamS({ learningRate: 1e-3, weightDecay: 5e-4 });
+    const w = tf.variable(tf.randomNormal([100, 100], 0, 1, 'float32', 3), true, `adamscap${counter++}/kernel`);
+    const before = Float32Array.from(w.dataSync());
+    try {
+      for (let i = 0; i < 3; i++) {
+        const g = tf.fill([100, 100], 1e-10); // ||g|| = 1e-8 over 1e4 parameters: lambda * lr / sqrt(vbar) = 5000
+        try { opt.applyGradients([{ name: w.name, tensor: g }]); } finally { g.dispose(); }
+      }
+      const after = w.dataSync();
+      // Each update removes at most 10% (then Adam's step of ~lr): 0.9^3 of each weight, sign kept.
+      for (let i = 0; i < after.length; i++) {
+        expect(Math.sign(after[i]!)).toBe(Math.sign(before[i]!));
+        expect(Math.abs(after[i]!)).toBeGreaterThan(Math.abs(before[i]!) * 0.9 ** 3 - 4e-3);
+      }
+      expect(await opt.cappedUpdates()).toBe(3);
+      await new Promise((r) => setTimeout(r, 0));
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/AdamS capped .*maxDecay \(0\.1\)/);
+      expect(() => new AdamS({ maxDecay: 1 })).toThrow(/^AdamS\.maxDecay: got 1, expected a finite number > 0 and < 1$/);
+      expect((AdamS.fromConfig(AdamS, new AdamS({ maxDecay: 0.2 }).getConfig()) as AdamS).getConfig()['maxDecay']).toBe(0.2);
+    } finally {
+      opt.dispose();
+      w.dispose();
+      warn.mockRestore();
+    }
   });
 });

@@ -41,7 +41,7 @@ describe('README.md', () => {
   });
 
   it('links every reference page, the study and the benchmarks', () => {
-    for (const page of ['schedules', 'pytorch', 'params-and-signals', 'optimizers', 'beyond-lr', 'backends', 'cli']) {
+    for (const page of ['schedules', 'pytorch', 'params-and-signals', 'checkpoints', 'optimizers', 'beyond-lr', 'backends', 'cli']) {
       expect(readme).toContain(`](docs/${page}.md)`);
     }
     expect(readme).toContain('](examples/vit/README.md)');

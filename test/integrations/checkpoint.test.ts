@@ -40,8 +40,8 @@ function build(scramble = false, prefix = 'ckpt'): Run {
   const lr = param('lr.base', { schedule: inverse('step') }).times(0.5, 'lr');
   const momentum = param('momentum', { controller: curvature }, { domain: 'unitInterval' });
   const session = createSession({ params: [lr, momentum], batchSize: X.length });
-  const w = tf.variable(tf.tensor2d(scramble ? INIT_W.map((v) => -v) : INIT_W, [3, 2]), true, `${prefix}_w`);
-  const b = tf.variable(tf.zeros([2]), true, `${prefix}_b`);
+  const w = tf.variable(tf.tensor2d(scramble ? INIT_W.map((v) => -v) : INIT_W, [3, 2]), true, `${prefix}/w`);
+  const b = tf.variable(tf.zeros([2]), true, `${prefix}/b`);
   const x = tf.tensor2d(X);
   const y = tf.tensor2d(Y);
   const optimizer = hook(tf.train.momentum(0.1, 0.5), session, {
@@ -113,21 +113,35 @@ describe('checkpoint and resume with tfjs', () => {
     second.dispose();
   });
 
-  test('carried gradients follow the variables by position when a rebuilt model has new names', async () => {
-    const first = build(false, 'old');
+  test('carried gradients follow the variables by name stem when a rebuilt model has renumbered names', async () => {
+    const first = build(false, 'run1');
     for (let k = 0; k < 3; k++) first.step();
     const checkpoint = JSON.parse(JSON.stringify(await saveCheckpoint({ session: first.session, optimizer: first.optimizer, variables: first.vars })));
-    const second = build(true, 'new');
+    const second = build(true, 'run2');
     await restoreCheckpoint(checkpoint, { session: second.session, optimizer: second.optimizer, variables: second.vars });
     const seen: UpdateSignal[] = [];
     second.session.signals.updates(['gradDeltaNorm', 'paramDeltaNorm']).subscribe((u) => seen.push(u));
     first.session.signals.updates(['gradDeltaNorm', 'paramDeltaNorm']).subscribe((u) => seen.push(u));
     second.step();
     first.step();
-    expect(seen[0]!.gradDeltaNorms).toEqual({ new_w: expect.any(Number), new_b: expect.any(Number) });
+    expect(seen[0]!.gradDeltaNorms).toEqual({ 'run2/w': expect.any(Number), 'run2/b': expect.any(Number) });
     expect(seen[0]!.gradDeltaNorm).toBe(seen[1]!.gradDeltaNorm);
     expect(seen[0]!.paramDeltaNorm).toBe(seen[1]!.paramDeltaNorm);
     first.dispose();
+    second.dispose();
+  });
+
+  test('variables renamed to unrelated names are refused (not loaded by position), and nothing changes', async () => {
+    const first = build(false, 'old');
+    for (let k = 0; k < 3; k++) first.step();
+    const checkpoint = JSON.parse(JSON.stringify(await saveCheckpoint({ session: first.session, optimizer: first.optimizer, variables: first.vars })));
+    first.dispose();
+    const second = build(true, 'new');
+    const before = finish(second);
+    await expect(restoreCheckpoint(checkpoint, { session: second.session, optimizer: second.optimizer, variables: second.vars })).rejects.toThrow(
+      /checkpoint\.variables: .*expected variables matching targets\.variables by name: .*named like "new\/w"/,
+    );
+    expect(finish(second)).toEqual(before);
     second.dispose();
   });
 
@@ -154,9 +168,9 @@ describe('checkpoint and resume with tfjs', () => {
     run.step();
     const checkpoint = await saveCheckpoint({ session: run.session, optimizer: run.optimizer });
     const bad = { ...checkpoint, hook: { previousGradients: null, pendingParamDelta: { names: ['a', 'b'], squares: [1] } } };
-    await expect(restoreCheckpoint(bad, { session: run.session, optimizer: run.optimizer })).rejects.toThrow(/hookState.pendingParamDelta.squares/);
+    await expect(restoreCheckpoint(bad, { session: run.session, optimizer: run.optimizer })).rejects.toThrow(/checkpoint\.hook\.pendingParamDelta\.squares/);
     const typo = { ...checkpoint, hook: { previousGradient: null, pendingParamDelta: null } as never };
-    await expect(restoreCheckpoint(typo, { session: run.session, optimizer: run.optimizer })).rejects.toThrow(/hookState.previousGradient: .*accepted/);
+    await expect(restoreCheckpoint(typo, { session: run.session, optimizer: run.optimizer })).rejects.toThrow(/checkpoint\.hook\.previousGradient: .*accepted/);
     run.dispose();
   });
 

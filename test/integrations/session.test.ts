@@ -200,3 +200,96 @@ describe('checkpoint and resume (pure)', () => {
     );
   });
 });
+
+/** A saved session state, writable, for corrupting one field. */
+type Raw = { clock: Record<string, number | boolean | null>; params: Record<string, Record<string, unknown>>; batches: { queued: number[] } };
+
+describe('session restore is all or nothing', () => {
+  /** A session with a clock, three parameters and queued batches that differ from `saved` below. */
+  function used(): HyperscheduleSession {
+    const session = createSession({
+      params: [param('lr', { schedule: inverse('step') }, { domain: 'positive' }), param('wd', { initial: 0.01 }, { domain: 'nonNegative' }), param('beta', { controller: lossEma }, { domain: 'unitInterval' })],
+      batchSize: 4,
+    });
+    for (let k = 0; k < 3; k++) session.completeUpdate({ loss: 1 / (k + 1) });
+    session.queueBatch(4);
+    return session;
+  }
+
+  function savedAfter(updates: number): ReturnType<HyperscheduleSession['state']> {
+    const session = used();
+    for (let k = 0; k < updates; k++) session.completeUpdate({ loss: 0.3 });
+    (session.param('wd') as { set(v: number): boolean }).set(0.02);
+    const state = JSON.parse(JSON.stringify(session.state()));
+    session.dispose();
+    return state;
+  }
+
+  test.each([
+    ['a bad second parameter (after a good clock and first parameter)', (s: Raw) => { s.params.wd!.value = -1; }, /state\.params\.wd\.value: got -1, expected a number >= 0/],
+    ['a bad third parameter controller state', (s: Raw) => { s.params.beta!.controller = { ema: 'x' }; }, /state\.params\.beta\.controller/],
+    ['a clock whose epoch holds more samples than the run', (s: Raw) => { s.clock.samplesInEpoch = (s.clock.samples as number) + 1; }, /state\.clock\.samplesInEpoch: got \d+, expected at most samples/],
+    ['a step count beyond 2^53 - 1', (s: Raw) => { s.clock.step = 2 ** 60; }, /state\.clock\.step: got 1152921504606847000, expected a finite integer >= 0 and <= 9007199254740991/],
+    ['a queued batch of 1e300 samples', (s: Raw) => { s.batches.queued = [1e300]; }, /state\.batches\.queued\[0\]/],
+    ['a parameter step that is not an integer', (s: Raw) => { s.params.lr!.step = 1.5; }, /state\.params\.lr\.step: got 1\.5/],
+  ])('%s: refused, clock, parameters and queued batches unchanged', (_label, corrupt, message) => {
+    const session = used();
+    const state = savedAfter(2);
+    corrupt(state as unknown as Raw);
+    const before = JSON.parse(JSON.stringify(session.state()));
+    const values = session.values();
+    expect(() => session.restore(state)).toThrow(message);
+    expect(session.state()).toEqual(before);
+    expect(session.values()).toEqual(values);
+    // The same session still restores a good state.
+    session.restore(savedAfter(2));
+    expect(session.clock.step).toBe(5);
+    session.dispose();
+  });
+
+  test('a clock at which a schedule cannot be evaluated is refused before anything changes', () => {
+    const session = createSession({ params: [param('lr', { schedule: inverse('sample') }, { domain: 'positive' })], batchSize: 8 });
+    session.completeUpdate();
+    const state = JSON.parse(JSON.stringify(session.state()));
+    state.clock = { ...state.clock, step: 4, samplesCounted: false };
+    const before = session.state();
+    expect(() => session.restore(state)).toThrow(/state\.clock: .*sample schedules can read \(clock\.samples/);
+    expect(session.state()).toEqual(before);
+    session.dispose();
+  });
+
+  test('prepareRestore validates without changing anything; its restore applies', () => {
+    const session = used();
+    const state = savedAfter(1);
+    const before = session.state();
+    const restore = session.prepareRestore(state);
+    expect(session.state()).toEqual(before);
+    restore();
+    expect(session.state()).toEqual(state);
+    session.dispose();
+  });
+
+  test('add() is all or nothing: a parameter held by another session refuses the whole call', () => {
+    const held = param('held', { initial: 1 });
+    const other = createSession({ params: [held] });
+    const session = createSession();
+    const fresh = param('fresh', { initial: 2 });
+    expect(() => session.add(fresh, held)).toThrow(/params\.held: got "held", expected a parameter not held by another session/);
+    expect([...session.params.keys()]).toEqual([]);
+    // fresh was not claimed: a third session may take it.
+    expect(() => createSession({ params: [fresh] })).not.toThrow();
+    other.dispose();
+    session.dispose();
+  });
+});
+
+describe('createSession options', () => {
+  test('refuses a field it does not have (a parameter passed in place of the options object), naming it', () => {
+    const lr = param('lr', { initial: 0.1 });
+    expect(() => createSession(lr as never)).toThrow(/^createSession\.options\.\w+: got .*, expected no such field/);
+    expect(() => createSession({ parms: [lr] } as never)).toThrow(/createSession\.options\.parms: .*did you mean "params"/);
+    expect(() => createSession(7 as never)).toThrow(/^createSession\.options: got 7, expected an object/);
+    // Nothing was claimed: the parameter can still join a session.
+    expect(createSession({ params: [lr] }).values()).toEqual({ lr: 0.1 });
+  });
+});

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { Subject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { TrainingClock } from '../../src/clock/index.js';
+import type { Controller } from '../../src/controllers/index.js';
 import { HyperscheduleError } from '../../src/errors.js';
 import { combine, param, positiveInteger } from '../../src/params/index.js';
 import { TrainingSignals, type NonFiniteReport, type RejectionReport } from '../../src/signals/index.js';
@@ -265,5 +266,51 @@ describe('combinations', () => {
     const p = param('x', { initial: 0 }, { historyLimit: 3 });
     for (let i = 1; i <= 5; i++) p.set(i, i);
     expect(p.history).toEqual([{ step: 3, value: 3 }, { step: 4, value: 4 }, { step: 5, value: 5 }]);
+  });
+});
+
+describe('restore is validated whole before anything changes', () => {
+  test('a combined state with a bad second source leaves the first source unchanged', () => {
+    const a = param('a', { initial: 1 });
+    const b = param('b', { initial: 2 }, { domain: 'positive' });
+    const prod = combine('p', [a, b], (x, y) => x * y);
+    const saved = JSON.parse(JSON.stringify(prod.state()));
+    saved.sources[0].value = 5;
+    saved.sources[1].value = -1;
+    a.set(3, 1);
+    const before = [prod.state(), a.state(), b.state()];
+    expect(() => prod.restore(saved)).toThrow(/p\.sources\.1\.value: got -1, expected a number > 0/);
+    expect([prod.state(), a.state(), b.state()]).toEqual(before);
+  });
+
+  test('a constant source takes null, not a state', () => {
+    const a = param('a', { initial: 1 });
+    const prod = combine('p', [a, 3], (x, y) => x * y);
+    const saved = JSON.parse(JSON.stringify(prod.state()));
+    expect(() => prod.restore({ ...saved, sources: [saved.sources[0], { value: 3, step: 0, history: [] }] })).toThrow(/p\.sources\.1: .*expected null \(source 1 is the constant 3\)/);
+  });
+
+  test('a controller state whose value is not a finite number is refused (controllers without parseState too)', () => {
+    const raw: Controller<{ k: number }, number> = { name: 'raw', initialState: { k: 1 }, input: () => new Subject<number>(), step: (s) => s, value: (s) => 1 / s.k };
+    const p = param('x', { controller: raw });
+    const saved = p.state();
+    expect(() => p.restore({ ...saved, controller: { k: 0 } })).toThrow(/x\.controller: got \{"k":0\}, expected a state whose value is finite, not Infinity/);
+    expect(() => p.restore({ ...saved, controller: null })).toThrow(/x\.controller: got null, expected a state whose value is finite, not "TypeError: /);
+    expect(p.controllerStateValue).toEqual({ k: 1 });
+  });
+
+  test('driver parts the driver does not have are refused', () => {
+    const manual = param('m', { initial: 1 });
+    expect(() => manual.restore({ ...manual.state(), controller: { sum: 1 } })).toThrow(/m\.controller: .*expected nothing \(m is manual-driven\)/);
+    expect(() => manual.restore({ ...manual.state(), sources: [] })).toThrow(/m\.sources: .*expected nothing \(m is manual-driven\)/);
+  });
+
+  test('prepareRestore changes nothing until its restore runs', () => {
+    const { controller } = summing();
+    const p = param('k', { controller });
+    const restore = p.prepareRestore({ value: 5, step: 3, history: [{ step: 3, value: 5 }], controller: { sum: 5 } });
+    expect([p.value, p.step, p.controllerStateValue]).toEqual([1, 0, { sum: 1 }]);
+    restore();
+    expect([p.value, p.step, p.controllerStateValue]).toEqual([5, 3, { sum: 5 }]);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HyperscheduleError, type RunLength, type TimeUnit } from '../../src/index.js';
-import { parseTimeString, resolveDuration } from '../../src/schedules/duration.js';
+import { TIME_STRING_MAX_LENGTH, parseTimeString, resolveDuration, scanTimeString } from '../../src/schedules/duration.js';
 
 function errorOf(fn: () => unknown): HyperscheduleError {
   try { fn(); } catch (e) { expect(e).toBeInstanceOf(HyperscheduleError); return e as HyperscheduleError; }
@@ -98,5 +98,60 @@ describe('resolveDuration', () => {
     expect(resolveDuration('0.57dur', 'step', { totalSteps: 100 })).toBe(57);
     // Genuinely fractional results are kept.
     expect(resolveDuration('0.5ep', 'step', { stepsPerEpoch: 3 })).toBe(1.5);
+  });
+});
+
+describe('bad input never hangs', () => {
+  /** The regex the parser used up to 0.2.0: quadratic on long digit runs (100k digits: 22 s). */
+  const OLD_TIME_STRING = /^\s*([+]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*(ep|ba|sp|dur)\s*$/i;
+  const SUFFIX: Record<string, TimeUnit> = { ep: 'epoch', ba: 'step', sp: 'sample', dur: 'progress' };
+
+  const elapsed = (fn: () => unknown): number => {
+    const start = performance.now();
+    try { fn(); } catch { /* timing only */ }
+    return performance.now() - start;
+  };
+
+  it('refuses a 100k-digit string and a 1 MB string at once, naming the length limit and quoting only a prefix', () => {
+    for (const text of ['1'.repeat(100_000), `${'1'.repeat(100_000)}ep`, ' '.repeat(1 << 20), `${'9'.repeat(1 << 20)}x`]) {
+      expect(elapsed(() => parseTimeString(text, 'cosine.duration'))).toBeLessThan(100);
+      const e = errorOf(() => parseTimeString(text, 'cosine.duration'));
+      expect(e.field).toBe('cosine.duration');
+      expect(e.allowed).toContain(`at most ${TIME_STRING_MAX_LENGTH} characters`);
+      expect(e.message.length).toBeLessThan(400);
+      expect(e.message).toContain(`(${text.length} chars)`);
+    }
+  });
+
+  it('scans in linear time, even past the length limit: 100k-character inputs take well under 100 ms (the regex took 22 s)', () => {
+    const n = 100_000;
+    for (const text of ['1'.repeat(n), `${'1'.repeat(n)}.`, `.${'1'.repeat(n)}e`, `1e${'1'.repeat(n)}x`, `1${' '.repeat(n)}x`, `${'1'.repeat(n)}e+`]) {
+      expect(elapsed(() => scanTimeString(text))).toBeLessThan(100);
+      expect(scanTimeString(text)).toBeUndefined();
+    }
+    expect(scanTimeString(`${'1'.repeat(n)}ep`)).toEqual({ amount: '1'.repeat(n), suffix: 'ep' });
+  });
+
+  it('accepts exactly what the old regex accepted, with the same amount (property over short strings)', () => {
+    const piece = fc.constantFrom('0', '1', '7', '.', 'e', 'E', '+', '-', ' ', '\t', 'ep', 'EP', 'ba', 'sp', 'dur', 'Dur', 'x', 'd', 'u', 'r');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }).map((p) => p.join('')), (text) => {
+      const match = OLD_TIME_STRING.exec(text);
+      let parsed: ReturnType<typeof parseTimeString> | undefined;
+      try { parsed = parseTimeString(text); } catch (e) { expect(e).toBeInstanceOf(HyperscheduleError); }
+      if (!match) {
+        expect(parsed).toBeUndefined();
+        return;
+      }
+      const amount = Number(match[1]);
+      if (!Number.isFinite(amount)) expect(parsed).toBeUndefined();
+      else expect(parsed).toEqual({ amount, unit: SUFFIX[match[2]!.toLowerCase()] });
+    }), { numRuns: 3000 });
+  });
+
+  it('still reads every time string up to the limit', () => {
+    const longest = `${' '.repeat(TIME_STRING_MAX_LENGTH - 5)}6ep  `;
+    expect(longest.length).toBe(TIME_STRING_MAX_LENGTH);
+    expect(parseTimeString(longest)).toEqual({ amount: 6, unit: 'epoch' });
+    expect(errorOf(() => parseTimeString(` ${longest}`)).allowed).toContain(`at most ${TIME_STRING_MAX_LENGTH} characters`);
   });
 });

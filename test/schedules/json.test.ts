@@ -5,6 +5,7 @@ import {
   type FromJSONOptions, type JsonValue, type RunLength, type ScheduleSpec, type TimeUnit,
 } from '../../src/index.js';
 import { scheduleTypes } from '../../src/schedules/json.js';
+import { MAX_NESTING } from '../../src/schedules/define.js';
 
 type Spec = { type: string; [key: string]: JsonValue };
 type Args = Record<string, JsonValue>;
@@ -280,5 +281,63 @@ describe('fromJSON errors', () => {
     expect(field({ type: 'shift', schedule: c, offset: -1 })).toBe('shift.offset');
     expect(field({ type: 'repeat', schedule: c, period: 0 })).toBe('repeat.period');
     expect(field({ type: 'quantize', schedule: c, every: [] })).toBe('quantize.every');
+  });
+});
+
+describe('fromJSON: nesting depth and options', () => {
+  /** `levels` specs nested through `scale` (level 1 is the outermost). */
+  const nested = (levels: number): Record<string, unknown> => {
+    let spec: Record<string, unknown> = { type: 'constant', value: 1 };
+    for (let i = 1; i < levels; i++) spec = { type: 'scale', factor: 1, schedule: spec };
+    return spec;
+  };
+
+  it(`reads specs nested up to ${MAX_NESTING} levels`, () => {
+    const s = decodeSpec(nested(MAX_NESTING));
+    expect(s.at(3)).toBe(1);
+    expect(decodeSpec(JSON.parse(JSON.stringify(s.toJSON()))).toJSON()).toEqual(s.toJSON());
+  });
+
+  it('refuses a spec nested 3,000+ deep with a field-naming error, not a stack overflow', () => {
+    for (const levels of [MAX_NESTING + 1, 3_000, 100_000]) {
+      const e = errorOf(() => decodeSpec(nested(levels)));
+      expect(e.field).toBe(`spec${'.scale.schedule'.repeat(MAX_NESTING)}`);
+      expect(e.value).toBe(MAX_NESTING + 1);
+      expect(e.message).toContain(`got ${MAX_NESTING + 1}, expected at most ${MAX_NESTING} levels`);
+      expect(e.message.length).toBeLessThan(500);
+    }
+  });
+
+  it('refuses a spec that contains itself', () => {
+    const loop: Record<string, unknown> = { type: 'scale', factor: 1 };
+    loop.schedule = loop;
+    expect(errorOf(() => decodeSpec(loop)).value).toBe(MAX_NESTING + 1);
+    const list: Record<string, unknown> = { type: 'product' };
+    list.schedules = [list];
+    expect(errorOf(() => decodeSpec(list)).field).toMatch(/^spec\.product\.schedules\[0\]/);
+  });
+
+  it('a field holding a 100k-deep or cyclic value is refused naming the field (the message quotes a short prefix)', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const value of [deep, cyclic]) {
+      const e = errorOf(() => decodeSpec({ type: 'constant', value }));
+      expect(e.field).toBe('constant.value');
+      expect(e.message.length).toBeLessThan(200);
+    }
+  });
+
+  it('refuses unknown option keys, naming the key and the accepted ones', () => {
+    const spec = { type: 'cosine', init: 1, duration: '0.5dur' };
+    const e = errorOf(() => decodeSpec(spec, { rn: { totalSteps: 10 } } as never));
+    expect(e.field).toBe('fromJSON.options.rn');
+    expect(e.allowed).toContain('run, lambdas');
+    expect(e.allowed).toContain('did you mean "run"?');
+    const run = errorOf(() => decodeSpec(spec, { run: { totalStep: 10 } } as never));
+    expect(run.field).toBe('fromJSON.options.run.totalStep');
+    expect(run.allowed).toContain('did you mean "totalSteps"?');
+    expect(errorOf(() => decodeSpec(spec, { run: 10 } as never)).field).toBe('fromJSON.options.run');
   });
 });

@@ -3,7 +3,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { CIFAR10_ARCHIVE, isCifar10BinName, parseCifar10Batch } from './cifar10.js';
+import { CIFAR10_ARCHIVE, CIFAR10_RECORDS_PER_FILE, isCifar10BinName, parseCifar10Batch, type Cifar10ReadOptions } from './cifar10.js';
 import { DatasetError } from './errors.js';
 import { readTar } from './tar.js';
 
@@ -11,7 +11,9 @@ import { readTar } from './tar.js';
  * Unpacks the CIFAR-10 binary archive into `<parent>/cifar-10-batches-bin/` atomically: files are
  * written to a fresh temporary folder beside it, each `.bin` is checked to parse, and the folder is
  * renamed into place only when complete — a crash never leaves a half-written cache. Only the
- * known CIFAR-10 file names are written (no path from the archive is trusted).
+ * known CIFAR-10 file names are written (no path from the archive is trusted). Each `.bin` must
+ * hold `recordsPerFile` records (default 10,000), and the archive must end with tar's
+ * end-of-archive marker: an archive cut anywhere is refused, never unpacked as fewer images.
  *
  * @example
  * ```ts
@@ -19,7 +21,8 @@ import { readTar } from './tar.js';
  * // const dir = await extractCifar10Archive('~/.cache/hyperschedule/cifar-10-binary.tar.gz', '~/.cache/hyperschedule');
  * ```
  */
-export async function extractCifar10Archive(archive: string, parent: string): Promise<string> {
+export async function extractCifar10Archive(archive: string, parent: string, options: Cifar10ReadOptions = {}): Promise<string> {
+  const records = options.recordsPerFile ?? CIFAR10_RECORDS_PER_FILE;
   const finalDir = join(parent, CIFAR10_ARCHIVE.folder);
   const tmp = join(parent, `.${CIFAR10_ARCHIVE.folder}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(tmp, { recursive: true });
@@ -32,7 +35,7 @@ export async function extractCifar10Archive(archive: string, parent: string): Pr
         const inFolder = entry.name.split('/').includes(CIFAR10_ARCHIVE.folder) || !entry.name.includes('/');
         if (!inFolder) continue;
         if (isCifar10BinName(name)) {
-          parseCifar10Batch(entry.data, `${archive}:${entry.name}`); // refuse a damaged member now
+          parseCifar10Batch(entry.data, `${archive}:${entry.name}`, records); // refuse a damaged member now
           bins += 1;
         } else if (name !== 'batches.meta.txt' && name !== 'readme.html') {
           continue;

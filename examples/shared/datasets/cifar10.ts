@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { HyperscheduleError } from 'hyperschedule';
 import type { ImageDataset } from './dataset.js';
 import { DatasetError } from './errors.js';
 
@@ -24,6 +25,16 @@ export const CIFAR10_SIZE = 32;
  * ```
  */
 export const CIFAR10_RECORD_BYTES = 1 + 3 * CIFAR10_SIZE * CIFAR10_SIZE;
+/**
+ * Records in each `.bin` file of the official format (five training batches and the test batch).
+ *
+ * @example
+ * ```ts
+ * import { CIFAR10_RECORDS_PER_FILE } from './cifar10.js';
+ * CIFAR10_RECORDS_PER_FILE; // 10000
+ * ```
+ */
+export const CIFAR10_RECORDS_PER_FILE = 10_000;
 /**
  * Class names in label order (as in `batches.meta.txt`).
  *
@@ -76,8 +87,9 @@ export const CIFAR10_TEST_FILE = 'test_batch.bin';
 
 /**
  * Decodes one file of the CIFAR-10 binary format into labels and channels-last pixels.
- * Refuses a length that is not a whole number of records (truncated) and label bytes above 9
- * (corrupt, or not a CIFAR-10 file).
+ * Refuses a length that is not a whole number of records (truncated), a record count other than
+ * `expectedRecords` when given (a file cut at a record boundary: `truncated`; longer: `corrupt`),
+ * and label bytes above 9 (corrupt, or not a CIFAR-10 file).
  *
  * @example
  * ```ts
@@ -89,7 +101,11 @@ export const CIFAR10_TEST_FILE = 'test_batch.bin';
 export function parseCifar10Batch(
   bytes: Uint8Array,
   source: string,
+  expectedRecords?: number,
 ): { count: number; images: Uint8Array; labels: Uint8Array } {
+  if (expectedRecords !== undefined && !(Number.isInteger(expectedRecords) && expectedRecords >= 1)) {
+    throw new HyperscheduleError('recordsPerFile', expectedRecords, 'an integer >= 1');
+  }
   if (bytes.length === 0 || bytes.length % CIFAR10_RECORD_BYTES !== 0) {
     const whole = Math.floor(bytes.length / CIFAR10_RECORD_BYTES);
     throw new DatasetError(
@@ -100,6 +116,14 @@ export function parseCifar10Batch(
     );
   }
   const count = bytes.length / CIFAR10_RECORD_BYTES;
+  if (expectedRecords !== undefined && count !== expectedRecords) {
+    throw new DatasetError(
+      count < expectedRecords ? 'truncated' : 'corrupt',
+      `${source}: holds ${count} CIFAR-10 records, expected ${expectedRecords} ` +
+        `(the official files hold ${CIFAR10_RECORDS_PER_FILE} each). The file is ${count < expectedRecords ? 'truncated' : 'not the one expected'}: ` +
+        'replace it with a fresh copy.',
+    );
+  }
   const plane = CIFAR10_SIZE * CIFAR10_SIZE;
   const images = new Uint8Array(count * plane * 3);
   const labels = new Uint8Array(count);
@@ -127,7 +151,8 @@ export function parseCifar10Batch(
 
 /**
  * Finds the folder holding the `.bin` files: `dir` itself, or `dir/cifar-10-batches-bin`.
- * Returns undefined when neither holds `test_batch.bin` and at least one `data_batch_N.bin`.
+ * Returns undefined when neither holds `test_batch.bin` and at least one `data_batch_N.bin`
+ * (of any kind: {@link loadCifar10Dir} says which one is not a regular file).
  *
  * @example
  * ```ts
@@ -137,19 +162,53 @@ export function parseCifar10Batch(
  */
 export function findCifar10Dir(dir: string): string | undefined {
   for (const candidate of [join(dir, CIFAR10_ARCHIVE.folder), dir]) {
-    const hasTest = isFile(join(candidate, CIFAR10_TEST_FILE));
-    const hasTrain = CIFAR10_TRAIN_FILES.some((f) => isFile(join(candidate, f)));
+    const hasTest = existsSync(join(candidate, CIFAR10_TEST_FILE));
+    const hasTrain = CIFAR10_TRAIN_FILES.some((f) => existsSync(join(candidate, f)));
     if (hasTest && hasTrain) return resolve(candidate);
   }
   return undefined;
 }
 
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
+/**
+ * Refuses a batch path that is not a regular file (a directory in place of `data_batch_2.bin`
+ * would otherwise be skipped, leaving fewer images).
+ */
+function checkRegularFile(path: string): void {
+  const stats = statSync(path);
+  if (stats.isFile()) return;
+  throw new DatasetError(
+    'corrupt',
+    `${path} is ${stats.isDirectory() ? 'a directory' : 'not a regular file'}, not a CIFAR-10 batch file. ` +
+      `Replace it with the file from ${CIFAR10_ARCHIVE.fileName}.`,
+  );
+}
+
+/**
+ * The training files present, which must be `data_batch_1.bin` up to some `data_batch_N.bin`
+ * without a gap: a missing middle batch would silently leave a fifth of the images out.
+ */
+function trainFilesIn(dir: string): string[] {
+  const present = CIFAR10_TRAIN_FILES.filter((f) => existsSync(join(dir, f)));
+  const gap = CIFAR10_TRAIN_FILES.findIndex((f) => !present.includes(f));
+  if (gap !== -1 && gap < present.length) {
+    const later = present.find((f) => CIFAR10_TRAIN_FILES.indexOf(f) > gap)!;
+    throw new DatasetError(
+      'missing',
+      `${join(dir, CIFAR10_TRAIN_FILES[gap]!)} is missing but ${later} is present: the training batches must be ` +
+        'data_batch_1.bin up to data_batch_N.bin without gaps. Copy the missing file, or remove the later ones.',
+    );
   }
+  return present;
+}
+
+/** Options of {@link loadCifar10Dir} and the archive and download steps that check the files. */
+export interface Cifar10ReadOptions {
+  /**
+   * Records each `.bin` file must hold (default {@link CIFAR10_RECORDS_PER_FILE}, the official
+   * 10,000): a file cut at a record boundary is refused, not read as fewer images. Tests with small
+   * synthetic files set it.
+   */
+  recordsPerFile?: number;
 }
 
 /** The train and test sets of a CIFAR-10 folder. */
@@ -164,8 +223,10 @@ export interface Cifar10Data {
 
 /**
  * Reads CIFAR-10 from a folder in the official binary format (`dir` or `dir/cifar-10-batches-bin`):
- * every `data_batch_N.bin` present becomes the training set (in order), `test_batch.bin` the test
- * set. Class names come from `batches.meta.txt` when present.
+ * the `data_batch_N.bin` present become the training set (in order; `data_batch_1.bin` up to some
+ * N, no gaps), `test_batch.bin` the test set. Every file must be a regular file holding
+ * `recordsPerFile` records (default 10,000): nothing is silently read as fewer images. Class
+ * names come from `batches.meta.txt` when present.
  *
  * @example
  * ```ts
@@ -174,7 +235,8 @@ export interface Cifar10Data {
  * train.count; // 10000 (one batch file in the subset)
  * ```
  */
-export async function loadCifar10Dir(dir: string): Promise<Cifar10Data> {
+export async function loadCifar10Dir(dir: string, options: Cifar10ReadOptions = {}): Promise<Cifar10Data> {
+  const records = options.recordsPerFile ?? CIFAR10_RECORDS_PER_FILE;
   const found = findCifar10Dir(dir);
   if (!found) {
     throw new DatasetError(
@@ -184,9 +246,10 @@ export async function loadCifar10Dir(dir: string): Promise<Cifar10Data> {
         `${CIFAR10_ARCHIVE.fileName} unpacks to.`,
     );
   }
-  const trainFiles = CIFAR10_TRAIN_FILES.filter((f) => isFile(join(found, f)));
+  const trainFiles = trainFilesIn(found);
+  for (const file of [...trainFiles, CIFAR10_TEST_FILE]) checkRegularFile(join(found, file));
   const classNames = readClassNames(found);
-  const read = async (file: string) => parseCifar10Batch(new Uint8Array(await readFile(join(found, file))), join(found, file));
+  const read = async (file: string) => parseCifar10Batch(new Uint8Array(await readFile(join(found, file))), join(found, file), records);
   const parts = await Promise.all(trainFiles.map(read));
   const test = await read(CIFAR10_TEST_FILE);
   const trainCount = parts.reduce((n, p) => n + p.count, 0);

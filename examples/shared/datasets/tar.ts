@@ -16,8 +16,9 @@ const BLOCK = 512;
 
 /**
  * Yields the regular files of an (uncompressed) tar stream, verifying each header's checksum.
- * Throws `DatasetError('truncated')` when the stream ends inside an entry and
- * `DatasetError('corrupt')` on a damaged header.
+ * Throws `DatasetError('truncated')` when the stream ends inside an entry or before the zero
+ * block that marks the end of the archive (a stream cut between two entries would otherwise look
+ * like a shorter archive), and `DatasetError('corrupt')` on a damaged header.
  *
  * @example
  * ```ts
@@ -34,7 +35,12 @@ export async function* readTar(chunks: AsyncIterable<Buffer | Uint8Array>, sourc
   let longName: string | undefined;
   for (;;) {
     const header = await reader.read(BLOCK);
-    if (!header) return; // end of stream without the two zero blocks: tolerated, like GNU tar
+    if (!header) {
+      throw new DatasetError(
+        'truncated',
+        `${source}: the archive ends without its end-of-archive marker (two zero blocks); it is truncated. Delete it and download again.`,
+      );
+    }
     if (header.every((b) => b === 0)) return;
     verifyChecksum(header, source);
     const size = parseSize(header, source);

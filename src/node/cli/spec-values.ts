@@ -4,14 +4,16 @@ import { fromJSON, scheduleTypes } from '../../schedules/json.js';
 import type { Schedule, TimeUnit } from '../../schedules/schedule.js';
 import { fromTorch } from '../../schedules/torch/from-torch.js';
 import { TORCH_SCHEDULER_TYPES, isTorchSchedulerType } from '../../schedules/torch/spec.js';
+import { CLI_LIMITS } from './limits.js';
 
 /**
  * How to tabulate a spec: over `steps` optimizer steps (also the run length that time strings
  * such as `"0.1dur"` resolve against), with the epoch size when the schedule counts epochs or
- * samples.
+ * samples. Only the steps that become rows are evaluated: every `every`-th (at most
+ * `CLI_LIMITS.maxRows` of them), or `points` evenly spaced ones.
  */
 export interface SpecValuesOptions {
-  /** Number of optimizer steps: rows are steps 0 .. steps-1. */
+  /** Number of optimizer steps: rows are steps 0 .. steps-1 (at most `CLI_LIMITS.maxSteps`). */
   readonly steps: number;
   /** Optimizer steps per epoch (needed for epoch time and `"ep"` time strings). */
   readonly stepsPerEpoch?: number;
@@ -21,6 +23,11 @@ export interface SpecValuesOptions {
   readonly perEpoch?: boolean;
   /** Keep every k-th step only (the last step is always kept). Default 1. */
   readonly every?: number;
+  /**
+   * Instead of every k-th step, this many evenly spaced steps (the first and the last included;
+   * every step when there are fewer): what a plot of this width draws.
+   */
+  readonly points?: number;
 }
 
 /**
@@ -34,8 +41,39 @@ export interface SpecValues {
   readonly rows: readonly (readonly number[])[];
 }
 
-function positiveInteger(value: number | undefined, field: string): void {
-  if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new HyperscheduleError(field, value, 'a positive integer');
+function positiveInteger(value: number | undefined, field: string, max = Number.MAX_SAFE_INTEGER): void {
+  if (value !== undefined && !(Number.isInteger(value) && value > 0 && value <= max)) {
+    throw new HyperscheduleError(field, value, max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer in [1, ${max}]`);
+  }
+}
+
+/** Rows printed for `steps` steps with `every`: steps 0, k, 2k, ... and the last one. */
+function rowCount(steps: number, every: number): number {
+  return Math.floor((steps - 1) / every) + 1 + ((steps - 1) % every === 0 ? 0 : 1);
+}
+
+/**
+ * The steps that become rows, in order: with `points`, that many evenly spaced steps (rounded,
+ * as a plot samples them); else every `every`-th step and the last. Refuses more rows than
+ * `CLI_LIMITS.maxRows`, saying which `--every` fits.
+ */
+function rowSteps(options: SpecValuesOptions): number[] {
+  const { steps, points } = options;
+  if (points !== undefined) {
+    if (steps <= points) return Array.from({ length: steps }, (_, i) => i);
+    return Array.from({ length: points }, (_, i) => Math.round((i * (steps - 1)) / (points - 1)));
+  }
+  const every = options.every ?? 1;
+  const count = rowCount(steps, every);
+  if (count > CLI_LIMITS.maxRows) {
+    let fits = Math.max(every + 1, Math.ceil((steps - 1) / (CLI_LIMITS.maxRows - 1)));
+    while (rowCount(steps, fits) > CLI_LIMITS.maxRows) fits++;
+    throw new HyperscheduleError('--steps', steps, `at most ${CLI_LIMITS.maxRows} printed rows (--every ${every} prints ${count}): use --every ${fits} or more`);
+  }
+  const out: number[] = [];
+  for (let step = 0; step < steps; step += every) out.push(step);
+  if (out[out.length - 1] !== steps - 1) out.push(steps - 1);
+  return out;
 }
 
 /** Converts an optimizer step into the unit a schedule counts. */
@@ -66,10 +104,14 @@ function timeAt(unit: TimeUnit, step: number, options: SpecValuesOptions): numbe
  * ```
  */
 export function specValues(spec: unknown, options: SpecValuesOptions): SpecValues {
-  positiveInteger(options.steps, '--steps');
+  positiveInteger(options.steps, '--steps', CLI_LIMITS.maxSteps);
   positiveInteger(options.stepsPerEpoch, '--steps-per-epoch');
   positiveInteger(options.samplesPerEpoch, '--samples-per-epoch');
   positiveInteger(options.every, '--every');
+  if (options.points !== undefined && !(Number.isInteger(options.points) && options.points >= 2)) {
+    throw new HyperscheduleError('points', options.points, 'an integer >= 2');
+  }
+  const steps = rowSteps(options);
   const run: RunLength = {
     totalSteps: options.steps,
     ...(options.stepsPerEpoch !== undefined ? { stepsPerEpoch: options.stepsPerEpoch, epochs: options.steps / options.stepsPerEpoch } : {}),
@@ -91,11 +133,6 @@ export function specValues(spec: unknown, options: SpecValuesOptions): SpecValue
     if (options.perEpoch) throw new HyperscheduleError('--per-epoch', true, 'only with a PyTorch spec (a hyperschedule spec declares its own unit)');
     series = [['value', fromJSON(spec, { run })]];
   }
-  const every = options.every ?? 1;
-  const rows: number[][] = [];
-  for (let step = 0; step < options.steps; step++) {
-    if (step % every !== 0 && step !== options.steps - 1) continue;
-    rows.push([step, ...series.map(([, schedule]) => schedule.at(timeAt(schedule.unit, step, options)))]);
-  }
+  const rows = steps.map((step) => [step, ...series.map(([, schedule]) => schedule.at(timeAt(schedule.unit, step, options)))]);
   return { torch, columns: ['step', ...series.map(([name]) => name)], rows };
 }

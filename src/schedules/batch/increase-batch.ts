@@ -108,7 +108,7 @@ export function increaseBatchInsteadOfDecay(lrSchedule: Schedule, options: Incre
     throw new HyperscheduleError(
       `${name}.lrSchedule.unit`,
       lr.unit,
-      '"epoch", "sample" or "progress" (steps per epoch change with the batch size, so a step-based schedule would be stretched)',
+      '"epoch", "sample" or "progress" (steps per epoch change with the batch size)',
     );
   }
   if (!isRecord(options)) {

@@ -1,4 +1,4 @@
-import { defineCombinator, specOf, type ResolveOptions } from '../define.js';
+import { defineCombinator, runOption, specOf, type ResolveOptions } from '../define.js';
 import type { Duration } from '../duration.js';
 import type { Schedule } from '../schedule.js';
 import { GRID_SNAP } from './grid.js';
@@ -19,7 +19,7 @@ import { GRID_SNAP } from './grid.js';
 export const quantize = defineCombinator({
   type: 'quantize',
   fields: ['schedule', 'every'],
-  params: (schedule: Schedule, every: Duration = 1, resolve?: ResolveOptions) => ({ args: { schedule, every }, run: resolve?.run }),
+  params: (schedule: Schedule, every: Duration = 1, resolve?: ResolveOptions) => ({ args: { schedule, every }, run: runOption(resolve, 'quantize') }),
   build(r) {
     const child = r.schedule('schedule');
     r.useUnit(child.unit);

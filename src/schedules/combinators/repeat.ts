@@ -1,4 +1,4 @@
-import { defineCombinator, specOf, type ResolveOptions } from '../define.js';
+import { defineCombinator, runOption, specOf, type ResolveOptions } from '../define.js';
 import type { Duration } from '../duration.js';
 import type { Schedule } from '../schedule.js';
 import { GRID_SNAP } from './grid.js';
@@ -18,7 +18,7 @@ import { GRID_SNAP } from './grid.js';
 export const repeat = defineCombinator({
   type: 'repeat',
   fields: ['schedule', 'period'],
-  params: (schedule: Schedule, period: Duration, resolve?: ResolveOptions) => ({ args: { schedule, period }, run: resolve?.run }),
+  params: (schedule: Schedule, period: Duration, resolve?: ResolveOptions) => ({ args: { schedule, period }, run: runOption(resolve, 'repeat') }),
   build(r) {
     const child = r.schedule('schedule');
     r.useUnit(child.unit);

@@ -1,4 +1,4 @@
-import { defineCombinator, specOf, type ResolveOptions } from '../define.js';
+import { defineCombinator, runOption, specOf, type ResolveOptions } from '../define.js';
 import type { Duration } from '../duration.js';
 import type { Schedule } from '../schedule.js';
 
@@ -19,7 +19,7 @@ import type { Schedule } from '../schedule.js';
 export const sequence = defineCombinator({
   type: 'sequence',
   fields: ['schedules', 'boundaries'],
-  params: (schedules: readonly Schedule[], boundaries: readonly Duration[], resolve?: ResolveOptions) => ({ args: { schedules, boundaries }, run: resolve?.run }),
+  params: (schedules: readonly Schedule[], boundaries: readonly Duration[], resolve?: ResolveOptions) => ({ args: { schedules, boundaries }, run: runOption(resolve, 'sequence') }),
   build(r) {
     const children = r.schedules('schedules');
     r.useUnit(children[0]!.unit);

@@ -1,4 +1,4 @@
-import { defineCombinator, specOf, type ResolveOptions } from '../define.js';
+import { defineCombinator, runOption, specOf, type ResolveOptions } from '../define.js';
 import type { Duration } from '../duration.js';
 import type { Schedule } from '../schedule.js';
 
@@ -17,7 +17,7 @@ import type { Schedule } from '../schedule.js';
 export const shift = defineCombinator({
   type: 'shift',
   fields: ['schedule', 'offset'],
-  params: (schedule: Schedule, offset: Duration, resolve?: ResolveOptions) => ({ args: { schedule, offset }, run: resolve?.run }),
+  params: (schedule: Schedule, offset: Duration, resolve?: ResolveOptions) => ({ args: { schedule, offset }, run: runOption(resolve, 'shift') }),
   build(r) {
     const child = r.schedule('schedule');
     r.useUnit(child.unit);

@@ -1,4 +1,4 @@
-import { defineCombinator, specOf, type ResolveOptions } from '../define.js';
+import { defineCombinator, runOption, specOf, type ResolveOptions } from '../define.js';
 import type { Duration } from '../duration.js';
 import type { Schedule } from '../schedule.js';
 
@@ -55,7 +55,7 @@ export interface WarmupOptions {
 export const warmup = defineCombinator({
   type: 'warmup',
   fields: ['schedule', 'duration', 'from', 'shape', 'overlap'],
-  params: (schedule: Schedule, options: WarmupOptions, resolve?: ResolveOptions) => ({ args: { schedule, ...options }, run: resolve?.run }),
+  params: (schedule: Schedule, options: WarmupOptions, resolve?: ResolveOptions) => ({ args: { schedule, ...options }, run: runOption(resolve, 'warmup') }),
   build(r) {
     const child = r.schedule('schedule');
     r.useUnit(child.unit);

@@ -34,7 +34,7 @@ export const lambda = defineFamily<LambdaArgs>('lambda', ['name'], (r) => {
     const given = Object.keys(r.lambdas);
     fn = Object.hasOwn(r.lambdas, name) ? r.lambdas[name] : undefined;
     if (typeof fn !== 'function') {
-      r.fail('name', name, `the name of a function in fromJSON's lambdas option (given: ${given.length ? given.sort().join(', ') : 'none'})`);
+      r.fail('name', name, `one of fromJSON's lambdas: ${given.sort().join(', ') || 'none given'}`);
     }
   } else if (typeof fn !== 'function') {
     r.fail('fn', fn, 'a function (t: number) => number');
@@ -44,10 +44,23 @@ export const lambda = defineFamily<LambdaArgs>('lambda', ['name'], (r) => {
   return {
     spec: { name, fn: undefined },
     at: (t) => {
-      const value = f(t > 0 ? t : 0);
+      let value: unknown;
+      try {
+        value = f(t > 0 ? t : 0);
+      } catch (e) {
+        // A function that calls back into its own schedule never returns: name it, instead of
+        // letting a bare "Maximum call stack size exceeded" surface from somewhere inside.
+        if (isStackOverflow(e)) throw new HyperscheduleError(`${field}.at(${t})`, (e as Error).message, 'a function that does not recurse into its own schedule');
+        throw e;
+      }
       // A user function is the one family that can produce NaN; stop it here, not in the optimizer.
       if (typeof value !== 'number' || !Number.isFinite(value)) throw new HyperscheduleError(`${field}.at(${t})`, value, 'a finite number');
       return value;
     },
   };
-});
+}, ['fn']);
+
+/** V8's and SpiderMonkey's stack overflow (`RangeError` / `InternalError: too much recursion`). */
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof Error && !(e instanceof HyperscheduleError) && /call stack|too much recursion/i.test(e.message);
+}

@@ -26,9 +26,9 @@ export interface OneCycleArgs extends UnitArg {
 
 /** Arguments of {@link oneCycleMomentum}. */
 export interface OneCycleMomentumArgs extends UnitArg {
-  /** Momentum at the peak of the learning rate (default 0.85; PyTorch `base_momentum`). */
+  /** Momentum at the peak of the learning rate, in [0, 1) (default 0.85; PyTorch `base_momentum`). */
   readonly base?: number;
-  /** Momentum at the start and end (default 0.95; PyTorch `max_momentum`). */
+  /** Momentum at the start and end, in [0, 1) (default 0.95; PyTorch `max_momentum`). */
   readonly max?: number;
   /** Length of the cycle (> 0; PyTorch `total_steps`). */
   readonly total: Duration;
@@ -39,6 +39,9 @@ export interface OneCycleMomentumArgs extends UnitArg {
   /** Three phases: max -> base -> max, then held at max (default false; PyTorch `three_phase`). */
   readonly threePhase?: boolean;
 }
+
+/** A momentum or Adam beta1: what every optimizer accepts. */
+const MOMENTUM = { ge: 0, lt: 1 } as const;
 
 interface Phases {
   readonly total: number;
@@ -147,8 +150,10 @@ export const oneCycleMomentum = defineFamily<OneCycleMomentumArgs>(
   'oneCycleMomentum',
   ['base', 'max', 'total', 'pctStart', 'anneal', 'threePhase'],
   (r) => {
-    const base = r.number('base', {}, 0.85);
-    const max = r.number('max', {}, 0.95);
+    // Momenta (SGD's momentum, Adam's beta1): in [0, 1), as the optimizers require. base above max
+    // is allowed (an inverted cycle), as PyTorch allows it.
+    const base = r.number('base', MOMENTUM, 0.85);
+    const max = r.number('max', MOMENTUM, 0.95);
     const { total, pctStart, anneal, threePhase, ends } = readPhases(r);
     const values = threePhase ? Float64Array.of(max, base, max, max) : Float64Array.of(max, base, max);
     return {

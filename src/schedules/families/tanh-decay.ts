@@ -9,9 +9,9 @@ export interface TanhDecayArgs extends UnitArg {
   readonly min?: number;
   /** Length of the decay (> 0; timm `t_initial`). */
   readonly duration: Duration;
-  /** tanh argument at t = 0 (default -7, timm `lb`). */
+  /** tanh argument at t = 0 (default -7, timm `lb`; must be below `upper`, given or default). */
   readonly lower?: number;
-  /** tanh argument at t = duration (default 3, timm `ub`; must exceed `lower`). */
+  /** tanh argument at t = duration (default 3, timm `ub`; must exceed `lower`, given or default). */
   readonly upper?: number;
 }
 
@@ -32,8 +32,10 @@ export const tanhDecay = defineFamily<TanhDecayArgs>('tanhDecay', ['init', 'min'
   const init = r.number('init');
   const min = r.number('min', {}, 0);
   const duration = r.duration('duration', true);
-  const lower = r.number('lower', {}, -7);
-  const upper = r.number('upper', { gt: lower }, 3);
+  // lower < upper whichever of them is defaulted: `{ lower: 5 }` alone (default upper 3) would
+  // build a rising curve whose own toJSON() fromJSON refuses.
+  const upper = r.number('upper', {}, 3);
+  const lower = r.number('lower', { lt: upper }, -7);
   const half = 0.5 * (init - min);
   return {
     spec: { init, min, duration, lower, upper },

@@ -1,5 +1,5 @@
 import { HyperscheduleError } from '../../errors.js';
-import { defineCombinator, specOf, type FamilyOptions } from '../define.js';
+import { defineCombinator, runOption, specOf, type FamilyOptions } from '../define.js';
 import type { Duration } from '../duration.js';
 import type { Schedule } from '../schedule.js';
 
@@ -101,7 +101,7 @@ export const withNoise = defineCombinator({
   params: (schedule: Schedule, args: NoiseArgs = {}, options?: FamilyOptions) => {
     if (typeof args !== 'object' || args === null) throw new HyperscheduleError('withNoise', args, 'an options object');
     const { type, ...rest } = args;
-    return { args: { schedule, ...rest, ...(type !== undefined ? { noiseType: type } : {}) }, run: options?.run };
+    return { args: { schedule, ...rest, ...(type !== undefined ? { noiseType: type } : {}) }, run: runOption(options, 'withNoise') };
   },
   build(r) {
     const child = r.schedule('schedule');

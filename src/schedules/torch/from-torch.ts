@@ -1,10 +1,11 @@
-import { isRecord } from '../../check.js';
+import { checkOptions, isRecord } from '../../check.js';
 import { HyperscheduleError } from '../../errors.js';
 import { product } from '../combinators/product.js';
 import { quantize } from '../combinators/quantize.js';
 import { sequence } from '../combinators/sequence.js';
 import { constant } from '../families/constant.js';
-import type { RunLength } from '../duration.js';
+import { MAX_NESTING, NESTING_ALLOWED } from '../define.js';
+import { checkRunLength, type RunLength } from '../duration.js';
 import type { Schedule } from '../schedule.js';
 import { LEAF_KINDS, type Leaf, type LeafStart, type PreparedLeaf } from './leaves.js';
 import { TorchArgs } from './reader.js';
@@ -36,7 +37,7 @@ function argsOf(spec: unknown, path: string, extra: readonly string[], ctx: Cont
   }
   for (const key of OPTIMIZER_FIELDS) {
     if (spec[key] !== undefined && !extra.includes(key)) {
-      throw new HyperscheduleError(`${path}.${key}`, spec[key], 'no such field here: the optimizer\'s base LR and momentum are given once, on the outermost spec');
+      throw new HyperscheduleError(`${path}.${key}`, spec[key], "no such field here: the optimizer's LR and momentum go on the outermost spec");
     }
   }
   const fields = type === 'SequentialLR' ? ['schedulers', 'milestones'] : type === 'ChainedScheduler' ? ['schedulers'] : LEAF_KINDS[type]!.fields;
@@ -50,7 +51,7 @@ function startFrom(base: () => number, constructionBase: () => number, closedSta
 function requireBase(optimizer: Optimizer, path: string): () => number {
   return () => {
     if (optimizer.base === undefined) {
-      throw new HyperscheduleError(`${path}.base`, undefined, "the optimizer's initial learning rate (a finite number >= 0); this scheduler scales it");
+      throw new HyperscheduleError(`${path}.base`, undefined, "the optimizer's initial learning rate, a finite number >= 0");
     }
     return optimizer.base;
   };
@@ -92,7 +93,7 @@ function sequential(args: TorchArgs, optimizer: Optimizer, ctx: Context): Leaf {
     if (type === 'SequentialLR' || type === 'ChainedScheduler') {
       // PyTorch 1.13: a nested SequentialLR first child is stepped twice at start (its LR goes
       // off by one), a later one fails on step(0), a ChainedScheduler child has no last_epoch.
-      childArgs.fail('type', type, 'a non-composite scheduler: PyTorch\'s SequentialLR cannot run a nested SequentialLR or ChainedScheduler correctly (use hyperschedule\'s sequence/product for that)');
+      childArgs.fail('type', type, "a non-composite scheduler (PyTorch's SequentialLR runs nested ones wrongly; use sequence/product)");
     }
     return prepareLeaf(type, childArgs, ctx);
   });
@@ -149,26 +150,29 @@ function sequentialMomentum(built: readonly Leaf[], milestones: readonly number[
  */
 function chained(args: TorchArgs, optimizer: Optimizer, ctx: Context): Leaf {
   const leaves: { leaf: PreparedLeaf; args: TorchArgs }[] = [];
-  const collect = (chain: TorchArgs): void => {
+  // `level` counts nesting from the outermost spec (1), so a self-containing or hostile spec gets
+  // a field-naming error at MAX_NESTING instead of a stack overflow.
+  const collect = (chain: TorchArgs, level: number): void => {
     childSpecs(chain).forEach((child, i) => {
       const path = `${chain.path}.schedulers[${i}]`;
+      if (level + 1 > MAX_NESTING) throw new HyperscheduleError(path, level + 1, NESTING_ALLOWED);
       const { type, args: childArgs } = argsOf(child, path, [], ctx);
-      if (type === 'ChainedScheduler') return collect(childArgs); // steps its children in order: flatten
+      if (type === 'ChainedScheduler') return collect(childArgs, level + 1); // steps its children in order: flatten
       if (type === 'SequentialLR') {
-        childArgs.fail('type', type, 'a chainable scheduler: a SequentialLR inside ChainedScheduler resets the LR at its milestones instead of multiplying it');
+        childArgs.fail('type', type, 'a chainable scheduler (a SequentialLR resets the LR instead of multiplying it)');
       }
       const leaf = prepareLeaf(type, childArgs, ctx);
       if (!leaf.chainable) {
-        childArgs.fail('type', type, 'a chainable scheduler (StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR): this one sets the LR outright, so PyTorch\'s ChainedScheduler does not multiply it with the others');
+        childArgs.fail('type', type, 'a chainable scheduler (StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR); this one sets the LR outright');
       }
       leaves.push({ leaf, args: childArgs });
     });
   };
-  collect(args);
+  collect(args, 1);
   if (leaves.length > 1) {
     for (const { leaf, args: childArgs } of leaves) {
       if (leaf.etaMin !== undefined && leaf.etaMin !== 0) {
-        childArgs.fail('etaMin', leaf.etaMin, '0 inside a ChainedScheduler with other schedulers: with etaMin != 0 PyTorch\'s recursive cosine step is affine, not a factor');
+        childArgs.fail('etaMin', leaf.etaMin, "0 inside a ChainedScheduler with others (PyTorch's cosine step is then affine, not a factor)");
       }
     }
   }
@@ -222,12 +226,12 @@ function readOptimizer(args: TorchArgs): Optimizer {
  * ```
  */
 export function fromTorch(spec: TorchSchedulerSpec | Readonly<Record<string, unknown>>, options: FromTorchOptions = {}): TorchSchedules {
-  if (typeof options !== 'object' || options === null) throw new HyperscheduleError('fromTorch.options', options, 'an object { unit?, run? } or nothing');
+  checkOptions(options, 'fromTorch.options', ['unit', 'run']);
   const unit = options.unit ?? 'step';
   if (unit !== 'step' && unit !== 'epoch') {
     throw new HyperscheduleError('fromTorch.options.unit', unit, '"step" (scheduler stepped per batch) or "epoch" (per epoch)');
   }
-  const ctx: Context = { unit, run: options.run };
+  const ctx: Context = { unit, run: checkRunLength(options.run, 'fromTorch.options.run') };
   const path = isRecord(spec) && isTorchSchedulerType(spec.type) ? spec.type : 'spec';
   const { type, args } = argsOf(spec, path, OPTIMIZER_FIELDS, ctx);
   const optimizer = readOptimizer(args);

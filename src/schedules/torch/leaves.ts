@@ -85,6 +85,22 @@ const GAMMA = { ge: 0 } as const;
 const COUNT = { ge: 0, integer: true } as const;
 const POSITIVE_COUNT = { ge: 1, integer: true } as const;
 
+/** A momentum or Adam beta1 the optimizer is given: in [0, 1). */
+const MOMENTUM = { ge: 0, lt: 1 } as const;
+
+/**
+ * `baseMomentum` / `maxMomentum` of CyclicLR and OneCycleLR. PyTorch writes them into the
+ * optimizer unchecked (a momentum of 1.5 makes SGD diverge, a beta1 of 1 divides Adam's bias
+ * correction by 0), so while they cycle both must be momenta in [0, 1); unused
+ * (`cycleMomentum: false`) only their type is checked, as PyTorch ignores them then. Either may be
+ * the larger: PyTorch does not order them, and an inverted pair cycles the other way.
+ */
+function readMomenta(args: TorchArgs, cycling: boolean, base: number, max: number): { baseMomentum: number; maxMomentum: number } {
+  const range = cycling ? MOMENTUM : {};
+  const allowed = cycling ? 'a momentum in [0, 1) (it is the optimizer\'s momentum or beta1)' : undefined;
+  return { baseMomentum: args.number('baseMomentum', range, base, allowed), maxMomentum: args.number('maxMomentum', range, max, allowed) };
+}
+
 /** `b * gamma^floor(t / stepSize)`: StepLR's closed form (its recursive form multiplies by gamma). */
 const StepLR: LeafKind = {
   fields: ['stepSize', 'gamma'],
@@ -151,7 +167,7 @@ const ConstantLR: LeafKind = {
  * child, whose closed form PyTorch evaluates by dividing by total_iters.
  */
 function refuseZeroItersAfterStart(args: TorchArgs, start: LeafStart): void {
-  if (start.closedStart) args.fail('totalIters', 0, 'an integer >= 1 for a later SequentialLR child (PyTorch\'s closed form divides by total_iters)');
+  if (start.closedStart) args.fail('totalIters', 0, 'an integer >= 1 in a later SequentialLR child (PyTorch divides by it)');
 }
 
 /** `b * (start + (end - start) * min(t, T) / T)`. */
@@ -257,8 +273,7 @@ const CyclicLR: LeafKind = {
     const mode = args.oneOf('mode', CYCLIC_MODES, 'triangular');
     const gamma = args.number('gamma', { gt: 0 }, 1);
     const cycleMomentum = args.boolean('cycleMomentum', true);
-    const baseMomentum = args.number('baseMomentum', {}, 0.8);
-    const maxMomentum = args.number('maxMomentum', {}, 0.9);
+    const { baseMomentum, maxMomentum } = readMomenta(args, cycleMomentum, 0.8, 0.9);
     const shape = { stepSizeUp, stepSizeDown, mode, gamma, unit };
     return {
       chainable: false,
@@ -285,21 +300,20 @@ const OneCycleLR: LeafKind = {
       const stepsPerEpoch = args.number('stepsPerEpoch', POSITIVE_COUNT, undefined, 'a positive integer (PyTorch: "Expected positive integer steps_per_epoch")');
       total = epochs * stepsPerEpoch;
     } else {
-      return args.fail('totalSteps', undefined, 'a positive integer, or epochs and stepsPerEpoch (PyTorch: "You must define either total_steps OR (epochs AND steps_per_epoch)")');
+      return args.fail('totalSteps', undefined, 'a positive integer, or epochs and stepsPerEpoch');
     }
     const pctStart = args.number('pctStart', { ge: 0, le: 1 }, 0.3, 'a number in [0, 1]');
     if (pctStart === 0 || pctStart === 1) {
       // PyTorch accepts both (the first or last phase then has length 0); the oneCycle family
       // takes pctStart in (0, 1) only.
-      args.fail('pctStart', pctStart, 'a number strictly between 0 and 1 (PyTorch also accepts 0 and 1; fromTorch does not support those yet)');
+      args.fail('pctStart', pctStart, 'a number strictly between 0 and 1 (fromTorch does not support 0 and 1 yet)');
     }
     if (pctStart * total - 1 === 0) {
       args.fail('pctStart', pctStart, `a value with pctStart * totalSteps != 1 (totalSteps = ${total}): PyTorch divides by the zero-length first phase`);
     }
     const anneal = args.oneOf('annealStrategy', ONE_CYCLE_ANNEALS, 'cos');
     const cycleMomentum = args.boolean('cycleMomentum', true);
-    const baseMomentum = args.number('baseMomentum', {}, 0.85);
-    const maxMomentum = args.number('maxMomentum', {}, 0.95);
+    const { baseMomentum, maxMomentum } = readMomenta(args, cycleMomentum, 0.85, 0.95);
     const divFactor = args.number('divFactor', { gt: 0 }, 25);
     const finalDivFactor = args.number('finalDivFactor', { gt: 0 }, 1e4);
     const threePhase = args.boolean('threePhase', false);

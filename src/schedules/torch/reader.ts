@@ -1,4 +1,4 @@
-import { describeRange, inRange, type NumberRange } from '../../check.js';
+import { describeRange, inRange, noSuchField, type NumberRange } from '../../check.js';
 import { HyperscheduleError } from '../../errors.js';
 import { resolveDuration, type RunLength } from '../duration.js';
 import type { TimeUnit } from '../schedule.js';
@@ -29,11 +29,9 @@ export class TorchArgs {
   ) {
     this.path = path;
     this.record = record;
-    const known = new Set(['type', ...allowed]);
     for (const key of Object.keys(record)) {
-      if (!known.has(key)) {
-        const fields = allowed.length ? allowed.join(', ') : 'no arguments';
-        this.fail(key, record[key], `no such field; ${String(record.type)} takes ${fields} (PyTorch's arguments in camelCase)`);
+      if (key !== 'type' && !allowed.includes(key)) {
+        this.fail(key, record[key], `${noSuchField(key, allowed, `${String(record.type)} takes`)}; PyTorch's arguments are written in camelCase`);
       }
     }
   }

@@ -2,14 +2,15 @@
  * The study's training loop on wasm: a two-epoch tiny run on real images (the shared CIFAR-10
  * subset when present, else the bundled MNIST digits) whose loss falls, with a flat tensor count
  * and a JSONL log; and Ctrl-C semantics: a run stopped mid-epoch and resumed from its checkpoint
- * ends exactly where the uninterrupted run ends.
+ * ends exactly where the uninterrupted run ends, and a corrupted checkpoint is never loaded.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { HyperscheduleError } from 'hyperschedule';
 import { parseRunConfig, type RunConfigInput } from '../../../examples/vit/config.js';
 import { loadRunData, type RunData } from '../../../examples/vit/data.js';
 import { trainRun, type RunResult, type TrainEvent } from '../../../examples/vit/train.js';
@@ -90,6 +91,57 @@ describe('trainRun', () => {
         }
       });
     }
+
+    it('a corrupted checkpoint.bin (4 KB of 0xFF) is never loaded: refused alone, else the run resumes from checkpoint.bin.prev, saying so', async () => {
+      const config = parseRunConfig({ ...dataset, variant: 'constant', peakLr: 3e-3, epochs: 2, trainSize: 400, testSize: 100, batchSize: 16 });
+      const straight = await completed(trainRun({ config, data }));
+      const dir = mkdtempSync(join(tmpdir(), 'hs-corrupt-'));
+      const checkpoint = join(dir, 'checkpoint.bin');
+      const stopAt = async (epoch: number, step: number, resume: boolean) => {
+        const controller = new AbortController();
+        const o = await trainRun({
+          config, data, dir, resume, signal: controller.signal,
+          onEvent: (e) => { if (e.type === 'step' && e.epoch === epoch && e.stepInEpoch === step) controller.abort(); },
+        });
+        expect(o).toMatchObject({ status: 'interrupted', checkpoint });
+      };
+      const corrupt = () => {
+        const bytes = readFileSync(checkpoint);
+        bytes.fill(0xff, 2000, 2000 + 4096);
+        writeFileSync(checkpoint, bytes);
+      };
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      try {
+        await stopAt(0, 7, false);
+        const good = readFileSync(checkpoint);
+        const log = readFileSync(join(dir, 'log.jsonl'));
+        corrupt();
+        // No previous checkpoint: refused, naming the checksum, and nothing on disk changes.
+        const refused = trainRun({ config, data, dir, resume: true });
+        await expect(refused).rejects.toThrow(HyperscheduleError);
+        await expect(refused).rejects.toThrow(/^resume: got ".*checkpoint\.bin", expected .*checkpoint\.sha256: .*the file is corrupted.*checkpoint\.bin\.prev is missing; delete .*checkpoint\.bin\* to start this run over$/);
+        expect(readdirSync(dir).sort()).toEqual(['checkpoint.bin', 'log.jsonl']);
+        expect(readFileSync(join(dir, 'log.jsonl'))).toEqual(log);
+
+        // Put the good one back, stop again in the second epoch: the first checkpoint is kept as .prev.
+        writeFileSync(checkpoint, good);
+        await stopAt(1, 3, true);
+        expect(readFileSync(`${checkpoint}.prev`)).toEqual(good);
+        corrupt();
+        warn.mockClear();
+        const resumed = await completed(trainRun({ config, data, dir, resume: true }));
+        expect(warn).toHaveBeenCalledTimes(1);
+        expect(String(warn.mock.calls[0]![0])).toMatch(/^resume: .*checkpoint\.bin is refused \(checkpoint\.sha256: .*\); resuming from .*checkpoint\.bin\.prev/);
+        // Resumed from update 7, the run ends exactly where the uninterrupted one does.
+        expect(resumed.updates).toBe(straight.updates);
+        expect(resumed.epochs.map((e) => [e.trainLoss, e.valAcc, e.hparamsEnd])).toEqual(straight.epochs.map((e) => [e.trainLoss, e.valAcc, e.hparamsEnd]));
+        expect(resumed.testAcc).toBe(straight.testAcc);
+        expect(resumed.skippedUpdates).toBe(0);
+        expect(readdirSync(dir)).toEqual(['log.jsonl']);
+      } finally {
+        warn.mockRestore();
+      }
+    });
 
     it('refuses to resume another run\'s checkpoint', async () => {
       const config = parseRunConfig({ ...dataset, variant: 'constant', peakLr: 1e-3, epochs: 1, trainSize: 400, testSize: 100, batchSize: 32 });

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fromJSON, fromTorch } from '../../../src/index.js';
+import { CLI_LIMITS } from '../../../src/node/cli/limits.js';
 import { runCli, type CliIO } from '../../../src/node/cli/run.js';
 
 /** Runs the CLI in-process with an in-memory file system. */
@@ -108,7 +110,7 @@ describe('errors: one line on stderr, exit code 1, nothing on stdout', () => {
     ['missing file', ['values', 'nope.json', '--steps', '3'], /^hyperschedule: spec: got "nope.json", expected inline JSON or the path of a readable JSON file \(no such file\)$/],
     ['invalid JSON', ['values', '{"type":', '--steps', '3'], /^hyperschedule: spec: got .*, expected valid inline JSON \(/],
     ['missing --steps', ['values', '{"type":"constant","value":1}'], /^hyperschedule: required option '--steps <n>' not specified$/],
-    ['bad --steps', ['plot', '{"type":"constant","value":1}', '--steps', '0'], /^hyperschedule: option '--steps <n>' argument '0' is invalid\. expected an integer >= 1\.$/],
+    ['bad --steps', ['plot', '{"type":"constant","value":1}', '--steps', '0'], /^hyperschedule: option '--steps <n>' argument '0' is invalid\. expected a decimal integer in \[1, 1000000000\] \(e\.g\. 5000 or 5e3\)$/],
     ['--csv with --json', ['values', '{"type":"constant","value":1}', '--steps', '2', '--csv', '--json'], /^hyperschedule: option '--csv' cannot be used with option '--json'$/],
     ['unknown command', ['valuez'], /^hyperschedule: unknown command 'valuez' \(Did you mean values\?\)$/],
     ['--per-epoch on a hyperschedule spec', ['values', '{"type":"constant","value":1}', '--steps', '2', '--per-epoch'], /^hyperschedule: --per-epoch: got true, expected only with a PyTorch spec/],
@@ -144,4 +146,169 @@ describe('the hyperschedule process', () => {
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toBe('hyperschedule: StepLR.stepSize: got undefined, expected a finite integer >= 1 (or a time string such as "6ep")\n');
   });
+});
+
+describe('numeric options: decimal integers only, each error naming its option', () => {
+  const spec = '{"type":"constant","value":1}';
+  const refused: [string, string, string[]][] = [
+    ['--steps', '0x10', []],
+    ['--steps', '1_000', []],
+    ['--steps', ' 5', []],
+    ['--steps', '5 ', []],
+    ['--steps', '5abc', []],
+    ['--steps', '', []],
+    ['--steps', '1.5', []],
+    ['--steps', '-3', []],
+    ['--steps', '+5', []],
+    ['--steps', 'Infinity', []],
+    ['--steps', '1e400', []],
+    ['--every', '0x2', []],
+    ['--steps-per-epoch', '0b11', []],
+    ['--samples-per-epoch', '0o7', ['--steps-per-epoch', '1']],
+  ];
+  for (const [option, text, extra] of refused) {
+    it(`${option} ${JSON.stringify(text)} is refused`, async () => {
+      const { code, stdout, stderr } = await cli(['values', spec, '--steps', '4', ...extra, option, text]);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(stderr).toContain(`hyperschedule: option '${option} <`);
+      expect(stderr).toContain(`argument '${text}' is invalid. expected a decimal integer`);
+    });
+  }
+
+  it('--width and --height of plot are read the same way', async () => {
+    for (const option of ['--width', '--height']) {
+      const { code, stderr } = await cli(['plot', spec, '--steps', '4', option, '0x10']);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(new RegExp(`^hyperschedule: option '${option} <\\w>' argument '0x10' is invalid\\. expected a decimal integer in \\[`));
+    }
+  });
+
+  it('accepts plain digits and exponent notation that names an integer', async () => {
+    const { code, stdout } = await cli(['values', spec, '--steps', '1e3', '--every', '2.5e2', '--csv']);
+    expect(code).toBe(0);
+    expect(csv(stdout).rows.map((r) => r[0])).toEqual([0, 250, 500, 750, 999]);
+  });
+});
+
+describe('bounded output: documented limits, visited points only', () => {
+  const spec = '{"type":"linear","init":1,"end":0,"duration":"1dur"}';
+
+  it('--steps above 1,000,000,000 is refused, naming the option and the limit', async () => {
+    for (const argv of [['values', spec, '--steps', '1000000001'], ['values', spec, '--steps', '1e12', '--every', '1e11'], ['plot', spec, '--steps', '1e12']]) {
+      const { code, stdout, stderr } = await cli(argv);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^hyperschedule: option '--steps <n>' argument '[0-9e]+' is invalid\. expected a decimal integer in \[1, 1000000000\] \(e\.g\. 5000 or 5e3\)\n$/);
+    }
+  });
+
+  it('more than 1,000,000 printed rows is refused, saying which --every fits', async () => {
+    const { code, stdout, stderr } = await cli(['values', spec, '--steps', '1000001']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('hyperschedule: --steps: got 1000001, expected at most 1000000 printed rows (--every 1 prints 1000001): use --every 2 or more\n');
+    const every = await cli(['values', spec, '--steps', '1e9', '--every', '999']);
+    expect(every.stderr).toBe('hyperschedule: --steps: got 1000000000, expected at most 1000000 printed rows (--every 999 prints 1001002): use --every 1001 or more\n');
+    expect((await cli(['values', spec, '--steps', '1e9', '--every', '1001', '--csv'])).code).toBe(0);
+  });
+
+  it('prints exactly 1,000,000 rows as an aligned table', async () => {
+    const { code, stdout, stderr } = await cli(['values', spec, '--steps', '1000000']);
+    expect([code, stderr]).toEqual([0, '']);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1 + 1_000_000);
+    expect(lines[0]).toBe('  step  value');
+    expect(lines.at(-1)).toBe('999999  0.000001');
+  });
+
+  it('visits printed steps only: 1e9 steps with --every 1e8 takes milliseconds', async () => {
+    const started = performance.now();
+    const { code, stdout } = await cli(['values', spec, '--steps', '1e9', '--every', '1e8', '--csv']);
+    const elapsed = performance.now() - started;
+    expect(code).toBe(0);
+    expect(csv(stdout).rows.map((r) => r[0])).toEqual([...Array.from({ length: 10 }, (_, i) => i * 1e8), 999_999_999]);
+    expect(elapsed).toBeLessThan(1000);
+  });
+
+  it('plot evaluates only the points it draws: 1e9 steps in milliseconds', async () => {
+    const started = performance.now();
+    const { code, stdout } = await cli(['plot', spec, '--steps', '1e9', '--width', '40', '--height', '4']);
+    expect(code).toBe(0);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(stdout.trimEnd().split('\n').at(-1)).toMatch(/step 0 +step 999999999$/);
+  });
+
+  it('--width above 1000 and --height above 200 are refused, naming the option and the limit', async () => {
+    const wide = await cli(['plot', spec, '--steps', '10', '--width', '1001']);
+    expect(wide.stderr).toBe("hyperschedule: option '--width <w>' argument '1001' is invalid. expected a decimal integer in [2, 1000] (e.g. 5000 or 5e3)\n");
+    const tall = await cli(['plot', spec, '--steps', '10', '--height', '201']);
+    expect(tall.stderr).toBe("hyperschedule: option '--height <h>' argument '201' is invalid. expected a decimal integer in [1, 200] (e.g. 5000 or 5e3)\n");
+  });
+});
+
+describe('values that are not finite', () => {
+  // PyTorch allows gamma > 1: lr = gamma^step overflows to Infinity at step 31.
+  const growing = { type: 'ExponentialLR', base: 1, gamma: 1e10 };
+  const firstInfinite = Array.from({ length: 40 }, (_, i) => i).find((i) => fromTorch(growing).lr.at(i) === Infinity)!;
+
+  it('--json refuses Infinity instead of writing null, naming the column and the step', async () => {
+    expect(firstInfinite).toBe(31);
+    const { code, stdout, stderr } = await cli(['values', JSON.stringify(growing), '--steps', '40', '--json']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('hyperschedule: --json: lr at step 31: got Infinity, expected a finite number (JSON has no Infinity or NaN; --csv and the table print them)\n');
+  });
+
+  it('--csv and the table print Infinity as the text Infinity', async () => {
+    const { code, stdout } = await cli(['values', JSON.stringify(growing), '--steps', '40', '--every', '39', '--csv']);
+    expect(code).toBe(0);
+    expect(stdout).toBe('step,lr\n0,1\n39,Infinity\n');
+  });
+
+  it('plot refuses Infinity with one line naming the column and the step', async () => {
+    const { code, stdout, stderr } = await cli(['plot', JSON.stringify(growing), '--steps', '40', '--width', '60']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('hyperschedule: plot: lr at step 31: got Infinity, expected a finite number (`hyperschedule values` prints every value)\n');
+  });
+});
+
+describe('the spec argument', () => {
+  it('quotes at most a short prefix of a long invalid inline spec', async () => {
+    const { code, stderr } = await cli(['values', `{"type":"constant","value":1,"pad":"${'x'.repeat(100_000)}"`, '--steps', '3']);
+    expect(code).toBe(1);
+    expect(stderr.length).toBeLessThan(300);
+    expect(stderr).toMatch(/^hyperschedule: spec: got "\{\\"type\\":\\"constant\\",.{0,40}\.\.\.", expected valid inline JSON \(/);
+  });
+
+  it('reads a spec file that starts with a byte-order mark', async () => {
+    const { code, stdout } = await cli(['values', 'bom.json', '--steps', '2', '--csv'], { 'bom.json': '\uFEFF{"type":"constant","value":3}' });
+    expect(code).toBe(0);
+    expect(stdout).toBe('step,value\n0,3\n1,3\n');
+  });
+});
+
+describe('docs/cli.md', () => {
+  it('states every limit the CLI enforces', () => {
+    const page = readFileSync(new URL('../../../docs/cli.md', import.meta.url), 'utf8');
+    const grouped = (n: number) => n.toLocaleString('en-US');
+    expect(page).toContain(`| \`--steps\` | 1 to ${grouped(CLI_LIMITS.maxSteps)} |`);
+    expect(page).toContain(`| rows printed by \`values\` | at most ${grouped(CLI_LIMITS.maxRows)} `);
+    expect(page).toContain(`| \`plot --width\` | 2 to ${grouped(CLI_LIMITS.maxWidth)} points`);
+    expect(page).toContain(`| \`plot --height\` | 1 to ${grouped(CLI_LIMITS.maxHeight)} rows |`);
+    expect(page).toContain(`at most 1 MiB (${grouped(CLI_LIMITS.maxSpecBytes)} bytes)`);
+  });
+});
+
+describe('usage errors quote a short prefix of a long argument', () => {
+  for (const argv of [['values', '{"type":"constant","value":1}', '--steps', '3', `--foo=${'x'.repeat(5000)}`], ['values', '{"type":"constant","value":1}', '--steps', '1'.repeat(5000)]]) {
+    it(argv.at(-1)!.slice(0, 8), async () => {
+      const { code, stderr } = await cli(argv);
+      expect(code).toBe(1);
+      expect(stderr.length).toBeLessThan(200);
+      expect(stderr).toMatch(/^hyperschedule: .*'(--foo=x+|1+)\.\.\.'/);
+    });
+  }
 });

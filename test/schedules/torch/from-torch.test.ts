@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HyperscheduleError, fromTorch, type TorchSchedulerSpec } from '../../../src/index.js';
 import { TORCH_SCHEDULER_TYPES, isTorchSchedulerType } from '../../../src/schedules/torch/spec.js';
+import { MAX_NESTING } from '../../../src/schedules/define.js';
 
 /** Asserts that `fn` throws a HyperscheduleError for `field` whose message contains `fragment`. */
 function expectError(fn: () => unknown, field: string, fragment?: string): void {
@@ -62,7 +63,7 @@ describe('fromTorch: argument checks', () => {
     expectError(bad({
       type: 'SequentialLR', base: 0.1, milestones: [5],
       schedulers: [{ type: 'SequentialLR', milestones: [2], schedulers: [{ type: 'ExponentialLR', gamma: 0.9 }, { type: 'StepLR', stepSize: 2 }] }, { type: 'StepLR', stepSize: 2 }],
-    }), 'SequentialLR.schedulers[0].type', 'nested SequentialLR');
+    }), 'SequentialLR.schedulers[0].type', 'runs nested ones wrongly');
     expectError(bad({
       type: 'SequentialLR', base: 0.1, milestones: [5, 5],
       schedulers: [{ type: 'ExponentialLR', gamma: 0.9 }, { type: 'StepLR', stepSize: 2 }, { type: 'StepLR', stepSize: 3 }],
@@ -199,5 +200,60 @@ describe('fromTorch: properties', () => {
     fc.assert(fc.property(fc.string(), (s) => {
       expect(isTorchSchedulerType(s)).toBe((TORCH_SCHEDULER_TYPES as readonly string[]).includes(s));
     }));
+  });
+});
+
+describe('fromTorch: bad input', () => {
+  it('refuses unknown option keys like fromJSON does, naming the key and the closest accepted one', () => {
+    expectError(bad({ type: 'StepLR', base: 0.1, stepSize: 2 }, { unti: 'epoch' }), 'fromTorch.options.unti', 'unit, run');
+    expectError(bad({ type: 'StepLR', base: 0.1, stepSize: 2 }, { unti: 'epoch' }), 'fromTorch.options.unti', 'did you mean "unit"?');
+    expectError(bad({ type: 'StepLR', base: 0.1, stepSize: '2ep' }, { run: { stepsPerEpochs: 5 } }), 'fromTorch.options.run.stepsPerEpochs', 'did you mean "stepsPerEpoch"?');
+    expectError(bad({ type: 'StepLR', base: 0.1, stepSize: 2 }, { run: { epochs: 0 } }), 'fromTorch.options.run.epochs');
+    expectError(bad({ type: 'CosineAnnealingLR', base: 0.1, T_max: 10 }), 'CosineAnnealingLR.T_max', 'did you mean "tMax"?');
+  });
+
+  it.each(['CyclicLR', 'OneCycleLR'])('%s: baseMomentum and maxMomentum must be momenta in [0, 1)', (type) => {
+    const spec = type === 'CyclicLR' ? { type, baseLr: 0.01, maxLr: 0.1, stepSizeUp: 10 } : { type, maxLr: 0.1, totalSteps: 100 };
+    for (const [key, value] of [['baseMomentum', 1.5], ['maxMomentum', 1.5], ['maxMomentum', 1], ['baseMomentum', -0.1]] as const) {
+      expectError(bad({ ...spec, [key]: value }), `${type}.${key}`, 'a momentum in [0, 1)');
+    }
+    // Unused when the momentum does not cycle (as in PyTorch), so only the type is checked then.
+    expect(fromTorch({ ...spec, base: 0.1, cycleMomentum: false, maxMomentum: 1.5 } as never).momentum).toBeUndefined();
+    // An inverted pair (base above max) is allowed, as in PyTorch: the momentum then rises with the LR.
+    const inverted = fromTorch({ ...spec, base: 0.1, baseMomentum: 0.95, maxMomentum: 0.85 } as never).momentum!;
+    expect(inverted.at(0)).toBe(0.85);
+  });
+
+  it('every momentum fromTorch produces stays in [0, 1) (property)', () => {
+    const momentum = fc.double({ min: 0, max: 0.999, noNaN: true });
+    const spec = fc.oneof(
+      fc.record({ type: fc.constant('CyclicLR'), baseLr: positive(0, 0.01), maxLr: positive(0.01, 1), stepSizeUp: count(1, 20), baseMomentum: momentum, maxMomentum: momentum }),
+      fc.record({ type: fc.constant('OneCycleLR'), maxLr: positive(1e-4, 1), totalSteps: count(20, 200), threePhase: fc.boolean(), baseMomentum: momentum, maxMomentum: momentum }),
+    );
+    fc.assert(fc.property(spec, fc.array(count(0, 400), { minLength: 1, maxLength: 20 }), (s, ts) => {
+      const m = fromTorch({ ...s, base: 0.1 } as never).momentum!;
+      for (const t of ts) {
+        expect(m.at(t)).toBeGreaterThanOrEqual(0);
+        expect(m.at(t)).toBeLessThan(1);
+      }
+    }), { numRuns: 200 });
+  });
+
+  it('refuses a ChainedScheduler nested 3,000 deep (or containing itself) with a field-naming error, not a stack overflow', () => {
+    let spec: Record<string, unknown> = { type: 'ExponentialLR', gamma: 0.9 };
+    for (let i = 0; i < 3_000; i++) spec = { type: 'ChainedScheduler', schedulers: [spec] };
+    let caught: unknown;
+    try { fromTorch({ ...spec, base: 0.1 } as never); } catch (e) { caught = e; }
+    expect(caught).toBeInstanceOf(HyperscheduleError);
+    const e = caught as HyperscheduleError;
+    expect(e.field).toBe(`ChainedScheduler${'.schedulers[0]'.repeat(MAX_NESTING)}`);
+    expect(e.message).toContain(`expected at most ${MAX_NESTING} levels`);
+    const loop: Record<string, unknown> = { type: 'ChainedScheduler', base: 0.1 };
+    loop.schedulers = [loop];
+    expect(() => fromTorch(loop as never)).toThrow(HyperscheduleError);
+    // Nesting within the limit still flattens to the product of the leaves.
+    let ok: Record<string, unknown> = { type: 'ExponentialLR', gamma: 0.5 };
+    for (let i = 1; i < MAX_NESTING; i++) ok = { type: 'ChainedScheduler', schedulers: [ok] };
+    expect(fromTorch({ ...ok, base: 1 } as never).lr.at(2)).toBe(0.25);
   });
 });

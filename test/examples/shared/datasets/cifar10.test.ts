@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   CIFAR10_CLASSES,
   CIFAR10_RECORD_BYTES,
+  CIFAR10_RECORDS_PER_FILE,
   findCifar10Dir,
   loadCifar10Dir,
   parseCifar10Batch,
@@ -76,14 +77,14 @@ describe('loadCifar10Dir (folders)', () => {
 
   it('accepts the folder itself or its parent, and concatenates data batches in order', async () => {
     const b1 = syntheticCifarBytes(20, 10);
-    const b2 = syntheticCifarBytes(30, 11);
-    const test = syntheticCifarBytes(10, 12);
+    const b2 = syntheticCifarBytes(20, 11);
+    const test = syntheticCifarBytes(20, 12);
     for (const nested of [true, false]) {
       const root = makeDir({ 'data_batch_1.bin': b1, 'data_batch_2.bin': b2, 'test_batch.bin': test }, nested);
-      const data = await loadCifar10Dir(root);
+      const data = await loadCifar10Dir(root, { recordsPerFile: 20 });
       expect(data.trainFiles).toEqual(['data_batch_1.bin', 'data_batch_2.bin']);
-      expect(data.train.count).toBe(50);
-      expect(data.test.count).toBe(10);
+      expect(data.train.count).toBe(40);
+      expect(data.test.count).toBe(20);
       // Record 0 of the second file is training image 20.
       expect(data.train.images[20 * 3072]).toBe(b2[1]);
       expect(data.train.classNames).toEqual(CIFAR10_CLASSES);
@@ -98,10 +99,74 @@ describe('loadCifar10Dir (folders)', () => {
 
   it('refuses a truncated batch file in the folder', async () => {
     const root = makeDir(
-      { 'data_batch_1.bin': syntheticCifarBytes(5, 1).subarray(0, 4000), 'test_batch.bin': syntheticCifarBytes(2, 2) },
+      { 'data_batch_1.bin': syntheticCifarBytes(5, 1).subarray(0, 4000), 'test_batch.bin': syntheticCifarBytes(5, 2) },
       true,
     );
-    await expect(loadCifar10Dir(root)).rejects.toMatchObject({ code: 'truncated' });
+    await expect(loadCifar10Dir(root, { recordsPerFile: 5 })).rejects.toMatchObject({ code: 'truncated' });
+  });
+});
+
+describe('loadCifar10Dir never yields fewer images than the folder should hold', () => {
+  const made: string[] = [];
+  afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const makeDir = (files: Record<string, Uint8Array | 'dir'>): string => {
+    const root = mkdtempSync(join(tmpdir(), 'hs-cifar-count-'));
+    made.push(root);
+    for (const [name, data] of Object.entries(files)) {
+      if (data === 'dir') mkdirSync(join(root, name));
+      else writeFileSync(join(root, name), data);
+    }
+    return root;
+  };
+  const error = async (promise: Promise<unknown>) => {
+    const e = await promise.then(() => undefined, (err: unknown) => err);
+    expect(e).toBeInstanceOf(DatasetError);
+    return e as DatasetError;
+  };
+
+  it('holds the official 10,000 records per file unless told otherwise', () => {
+    expect(CIFAR10_RECORDS_PER_FILE).toBe(10_000);
+  });
+
+  it('refuses a batch file cut at a record boundary, naming it with the expected and found counts', async () => {
+    const root = makeDir({ 'data_batch_1.bin': syntheticCifarBytes(8, 1), 'data_batch_2.bin': syntheticCifarBytes(7, 2), 'test_batch.bin': syntheticCifarBytes(8, 3) });
+    const e = await error(loadCifar10Dir(root, { recordsPerFile: 8 }));
+    expect(e.code).toBe('truncated');
+    expect(e.message).toContain(join(root, 'data_batch_2.bin'));
+    expect(e.message).toMatch(/holds 7 CIFAR-10 records, expected 8/);
+  });
+
+  it('refuses a small file where the official format has 10,000 records (the default)', async () => {
+    const root = makeDir({ 'data_batch_1.bin': syntheticCifarBytes(3, 1), 'test_batch.bin': syntheticCifarBytes(3, 2) });
+    const e = await error(loadCifar10Dir(root));
+    expect(e.message).toMatch(/data_batch_1\.bin: holds 3 CIFAR-10 records, expected 10000/);
+  });
+
+  it('refuses a file with more records than expected', async () => {
+    const root = makeDir({ 'data_batch_1.bin': syntheticCifarBytes(4, 1), 'test_batch.bin': syntheticCifarBytes(5, 2) });
+    const e = await error(loadCifar10Dir(root, { recordsPerFile: 4 }));
+    expect(e.code).toBe('corrupt');
+    expect(e.message).toMatch(/test_batch\.bin: holds 5 CIFAR-10 records, expected 4/);
+  });
+
+  it('refuses a directory in place of a batch file, naming it', async () => {
+    const root = makeDir({ 'data_batch_1.bin': syntheticCifarBytes(2, 1), 'data_batch_2.bin': 'dir', 'test_batch.bin': syntheticCifarBytes(2, 3) });
+    const e = await error(loadCifar10Dir(root, { recordsPerFile: 2 }));
+    expect(e.code).toBe('corrupt');
+    expect(e.message).toContain(`${join(root, 'data_batch_2.bin')} is a directory, not a CIFAR-10 batch file`);
+  });
+
+  it('refuses a directory in place of test_batch.bin, naming it', async () => {
+    const root = makeDir({ 'data_batch_1.bin': syntheticCifarBytes(2, 1), 'test_batch.bin': 'dir' });
+    const e = await error(loadCifar10Dir(root, { recordsPerFile: 2 }));
+    expect(e.message).toContain(`${join(root, 'test_batch.bin')} is a directory, not a CIFAR-10 batch file`);
+  });
+
+  it('refuses a gap in the training batches (data_batch_1 and _3 without _2)', async () => {
+    const root = makeDir({ 'data_batch_1.bin': syntheticCifarBytes(2, 1), 'data_batch_3.bin': syntheticCifarBytes(2, 2), 'test_batch.bin': syntheticCifarBytes(2, 3) });
+    const e = await error(loadCifar10Dir(root, { recordsPerFile: 2 }));
+    expect(e.code).toBe('missing');
+    expect(e.message).toMatch(/data_batch_2\.bin is missing but data_batch_3\.bin is present/);
   });
 });
 

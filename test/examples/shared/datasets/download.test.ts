@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractCifar10Archive } from '../../../../examples/shared/datasets/archive.js';
-import { loadCifar10Dir } from '../../../../examples/shared/datasets/cifar10.js';
+import { CIFAR10_RECORD_BYTES, loadCifar10Dir } from '../../../../examples/shared/datasets/cifar10.js';
 import { downloadFile, type ProgressSink } from '../../../../examples/shared/datasets/download.js';
 import { DatasetError } from '../../../../examples/shared/datasets/errors.js';
 import { obtainCifar10 } from '../../../../examples/shared/datasets/obtain.js';
@@ -94,11 +94,19 @@ async function startServer(payload: () => Buffer): Promise<ServerControl> {
   return control;
 }
 
+/** The tar stream inside a .tar.gz. */
+function gunzip(gz: Buffer): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    Readable.from([gz]).pipe(createGunzip()).on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+  });
+}
+
 /** Files a cache folder holds, ignoring nothing: used to prove no temp or partial output remains. */
 const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
 describe.skipIf(!TAR)('CIFAR-10 download, cache and archive', () => {
-  const train = syntheticCifarBytes(120, 1);
+  const train = syntheticCifarBytes(40, 1);
   const test = syntheticCifarBytes(40, 2);
   const meta = new TextEncoder().encode('airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n');
   let archive: Buffer;
@@ -116,6 +124,7 @@ describe.skipIf(!TAR)('CIFAR-10 download, cache and archive', () => {
     md5: md5(archive),
     bytes: archive.length,
     progress: false as const,
+    recordsPerFile: 40,
   });
 
   beforeAll(async () => {
@@ -147,10 +156,7 @@ describe.skipIf(!TAR)('CIFAR-10 download, cache and archive', () => {
   });
 
   it('rejects a tar header whose checksum does not match', async () => {
-    const tar = await new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      Readable.from([archive]).pipe(createGunzip()).on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
-    });
+    const tar = await gunzip(archive);
     tar[10] = tar[10]! ^ 0xff; // damage the first header's name
     const iterate = async () => {
       for await (const _ of readTar(Readable.from([tar]), 'damaged.tar')) void _;
@@ -179,8 +185,8 @@ describe.skipIf(!TAR)('CIFAR-10 download, cache and archive', () => {
     expect(sink.calls[0]).toBe(`start ${archive.length} 0`);
     expect(sink.calls.at(-2)).toBe(`update ${archive.length}`);
     expect(listing(cacheDir)).toEqual(['cifar-10-batches-bin', 'cifar-10-binary.tar.gz']);
-    const data = await loadCifar10Dir(where.dir);
-    expect(data.train.count).toBe(120);
+    const data = await loadCifar10Dir(where.dir, { recordsPerFile: 40 });
+    expect(data.train.count).toBe(40);
     expect(data.test.count).toBe(40);
     expect(readFileSync(join(where.dir, 'data_batch_1.bin')).equals(Buffer.from(train))).toBe(true);
     // Second call: served from the cache, no request.
@@ -241,7 +247,7 @@ describe.skipIf(!TAR)('CIFAR-10 download, cache and archive', () => {
     server.mode = {};
     const where = await obtainCifar10(options(cacheDir));
     expect(server.requests.at(-1)?.range).toBe(`bytes=${partSize}-`);
-    expect((await loadCifar10Dir(where.dir)).train.count).toBe(120);
+    expect((await loadCifar10Dir(where.dir, { recordsPerFile: 40 })).train.count).toBe(40);
   });
 
   it('refuses a download whose MD5 differs, deletes it and leaves nothing behind', async () => {
@@ -265,22 +271,81 @@ describe.skipIf(!TAR)('CIFAR-10 download, cache and archive', () => {
     expect(listing(dir)).toEqual([]);
   });
 
-  it('replaces a truncated archive found in the cache instead of unpacking it', async () => {
+  it('replaces a truncated archive found in the cache by a verified download, saying so', async () => {
     reset();
     const cacheDir = fresh();
     writeFileSync(join(cacheDir, 'cifar-10-binary.tar.gz'), archive.subarray(0, archive.length >> 1));
     const lines: string[] = [];
     const where = await obtainCifar10({ ...options(cacheDir), log: (l) => lines.push(l) });
-    expect(lines[0]).toMatch(/fails its checksum/);
+    expect(lines[0]).toMatch(/cifar-10-binary\.tar\.gz has MD5 [0-9a-f]{32}, not the published [0-9a-f]{32}; downloading a fresh copy, which replaces it once verified/);
     expect(where.source).toBe('download');
     expect(listing(cacheDir)).toEqual(['cifar-10-batches-bin', 'cifar-10-binary.tar.gz']);
+    expect(md5(readFileSync(join(cacheDir, 'cifar-10-binary.tar.gz')))).toBe(md5(archive));
+  });
+
+  it('with download off, a cached archive with a bad MD5 is refused and left in place', async () => {
+    reset();
+    const cacheDir = fresh();
+    const path = join(cacheDir, 'cifar-10-binary.tar.gz');
+    const damaged = Buffer.from(archive);
+    damaged[100] = damaged[100]! ^ 0xff;
+    writeFileSync(path, damaged);
+    const error = await obtainCifar10({ ...options(cacheDir), download: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatasetError);
+    expect((error as DatasetError).code).toBe('checksum');
+    expect((error as Error).message).toContain(`${path} has MD5 ${md5(damaged)}, not the published ${md5(archive)}`);
+    expect((error as Error).message).toMatch(/downloading is off, so it was left as it is/);
+    expect(readFileSync(path).equals(damaged)).toBe(true);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('with download on but no network, a cached archive with a bad MD5 is kept', async () => {
+    const closed = await startServer(() => archive);
+    const url = closed.url;
+    await closed.close();
+    const cacheDir = fresh();
+    const path = join(cacheDir, 'cifar-10-binary.tar.gz');
+    writeFileSync(path, archive.subarray(0, 1000));
+    const error = await obtainCifar10({ ...options(cacheDir), url }).catch((e: unknown) => e);
+    expect((error as DatasetError).code).toBe('offline');
+    expect(readFileSync(path).equals(archive.subarray(0, 1000))).toBe(true);
+  });
+
+  it('unpacking refuses a member with fewer records than expected (cut at a record boundary)', async () => {
+    const cacheDir = fresh();
+    const path = join(cacheDir, 'short.tar.gz');
+    writeFileSync(path, buildArchive({ 'data_batch_1.bin': train.subarray(0, 39 * CIFAR10_RECORD_BYTES), 'test_batch.bin': test }));
+    const error = await extractCifar10Archive(path, cacheDir, { recordsPerFile: 40 }).catch((e: unknown) => e);
+    expect((error as DatasetError).code).toBe('truncated');
+    expect((error as Error).message).toMatch(/short\.tar\.gz:cifar-10-batches-bin\/data_batch_1\.bin: holds 39 CIFAR-10 records, expected 40/);
+    expect(listing(cacheDir)).toEqual(['short.tar.gz']);
+  });
+
+  it('the tar reader refuses an archive cut at an entry boundary (no end-of-archive blocks)', async () => {
+    const tar = await gunzip(archive);
+    // Everything up to the end of the first regular file, then nothing: a reader that stops
+    // quietly there yields one .bin of two.
+    let end = 0;
+    for (;;) {
+      const header = tar.subarray(end, end + 512);
+      const size = parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/, '').trim(), 8);
+      end += 512 + Math.ceil(size / 512) * 512;
+      if (header[156] === 0x30 || header[156] === 0) break; // '0' or NUL: a regular file
+    }
+    const cut = tar.subarray(0, end);
+    const names: string[] = [];
+    const iterate = async () => {
+      for await (const e of readTar(Readable.from([cut]), 'cut.tar')) names.push(e.name);
+    };
+    await expect(iterate()).rejects.toMatchObject({ code: 'truncated', message: expect.stringMatching(/^cut\.tar: the archive ends without its end-of-archive marker/) });
+    expect(names).toHaveLength(1);
   });
 
   it('unpacking a truncated archive fails clearly and writes no folder', async () => {
     const cacheDir = fresh();
     const path = join(cacheDir, 'cut.tar.gz');
     writeFileSync(path, archive.subarray(0, archive.length - 2000));
-    const error = await extractCifar10Archive(path, cacheDir).catch((e: unknown) => e);
+    const error = await extractCifar10Archive(path, cacheDir, { recordsPerFile: 40 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DatasetError);
     expect(['corrupt', 'truncated']).toContain((error as DatasetError).code);
     expect((error as Error).message).toMatch(/truncated/);
@@ -291,7 +356,7 @@ describe.skipIf(!TAR)('CIFAR-10 download, cache and archive', () => {
     const cacheDir = fresh();
     const path = join(cacheDir, 'bad.tar.gz');
     writeFileSync(path, buildArchive({ 'data_batch_1.bin': train.subarray(0, 5000), 'test_batch.bin': test }));
-    await expect(extractCifar10Archive(path, cacheDir)).rejects.toMatchObject({ code: 'truncated' });
+    await expect(extractCifar10Archive(path, cacheDir, { recordsPerFile: 40 })).rejects.toMatchObject({ code: 'truncated' });
     expect(listing(cacheDir)).toEqual(['bad.tar.gz']);
   });
 

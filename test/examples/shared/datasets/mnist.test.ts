@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classCounts } from '../../../../examples/shared/datasets/dataset.js';
 import { loadImageDataset } from '../../../../examples/shared/datasets/load.js';
+import { DatasetError } from '../../../../examples/shared/datasets/errors.js';
 import { loadMnistFallback } from '../../../../examples/shared/datasets/mnist.js';
 import { CIFAR_SUBSET, needCifarSubset } from '../../helpers.js';
 
@@ -19,6 +20,37 @@ const tempCache = () => {
   return dir;
 };
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('the MNIST reader never yields fewer digits than the package holds', () => {
+  /** A copy of the package folder whose digit files link to the real ones, except those given. */
+  const packageWith = (replaced: Record<number, string>): string => {
+    const dir = tempCache();
+    mkdirSync(join(dir, 'src', 'digits'), { recursive: true });
+    for (let d = 0; d < 10; d++) {
+      const path = join(dir, 'src', 'digits', `${d}.json`);
+      if (replaced[d] !== undefined) writeFileSync(path, replaced[d]!);
+      else symlinkSync(join(mnistDir, 'src', 'digits', `${d}.json`), path);
+    }
+    return dir;
+  };
+
+  it('refuses a digit file cut at a digit boundary, naming it with the expected and found counts', async () => {
+    const fives = digits[5]!.length / 784;
+    const dir = packageWith({ 5: JSON.stringify({ data: digits[5]!.slice(0, (fives - 1) * 784) }) });
+    const error = await loadMnistFallback({ packageDir: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatasetError);
+    expect((error as DatasetError).code).toBe('truncated');
+    expect((error as Error).message).toContain(`${join(dir, 'src', 'digits', '5.json')}: holds ${fives - 1} digits, expected ${fives}`);
+  });
+
+  it('refuses values that are not numbers in [0, 1], naming the file and the index', async () => {
+    const data = digits[2]!.slice();
+    data[1000] = 'x' as unknown as number;
+    const error = await loadMnistFallback({ packageDir: packageWith({ 2: JSON.stringify({ data }) }) }).catch((e: unknown) => e);
+    expect((error as DatasetError).code).toBe('corrupt');
+    expect((error as Error).message).toMatch(/2\.json: value 1000 is "x", expected a number in \[0, 1\]/);
+  });
+});
 
 describe('bundled MNIST fallback', () => {
   let loaded: Awaited<ReturnType<typeof loadMnistFallback>>;
