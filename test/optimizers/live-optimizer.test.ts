@@ -55,6 +55,15 @@ async function saved(opt: tf.Optimizer): Promise<NamedTensor[]> {
   return (await opt.getWeights()).map((w) => ({ name: w.name, tensor: w.tensor.clone() }));
 }
 
+/** A new optimizer from `make`, given `source`'s saved weights (as a resumed run gets them). */
+async function restoredCopy<T extends tf.Optimizer & { dispose(): void }>(source: tf.Optimizer, make: () => T): Promise<T> {
+  const list = await saved(source);
+  const resumed = own(make());
+  await resumed.setWeights(list);
+  tf.dispose(list.map((w) => w.tensor));
+  return resumed;
+}
+
 async function values(vs: tf.Variable[]): Promise<number[][]> {
   return Promise.all(vs.map(async (v) => Array.from(await v.data())));
 }
@@ -118,10 +127,7 @@ describe('the first update after a restore matches state by name, or by name ste
     const b = vars('dense');
     const opt = own(new AdamW({ learningRate: 0.05 }));
     for (let t = 0; t < 3; t++) step(opt, a, t);
-    const list = await saved(opt);
-    const resumed = own(new AdamW({ learningRate: 0.05 }));
-    await resumed.setWeights(list);
-    tf.dispose(list.map((w) => w.tensor));
+    const resumed = await restoredCopy(opt, () => new AdamW({ learningRate: 0.05 }));
     step(resumed, [b[1]!, b[0]!], 3);
     const weights = await resumed.getWeights();
     expect(weights.slice(1).map((w) => [w.name, w.tensor.shape])).toEqual([
@@ -138,11 +144,8 @@ describe('the first update after a restore matches state by name, or by name ste
     const b = vars('layer');
     const straight = own(new AdamW({ learningRate: 0.05 }));
     for (let t = 0; t < 3; t++) step(straight, a, t);
-    const list = await saved(straight);
     b.forEach((v, i) => v.assign(a[i]!));
-    const resumed = own(new AdamW({ learningRate: 0.05 }));
-    await resumed.setWeights(list);
-    tf.dispose(list.map((w) => w.tensor));
+    const resumed = await restoredCopy(straight, () => new AdamW({ learningRate: 0.05 }));
     for (let t = 3; t < 7; t++) {
       step(straight, a, t);
       step(resumed, b, t);
@@ -155,10 +158,7 @@ describe('the first update after a restore matches state by name, or by name ste
     const a = vars('enc');
     const opt = own(new AdamW({ learningRate: 0.05 }));
     for (let t = 0; t < 3; t++) step(opt, a, t);
-    const list = await saved(opt);
-    const resumed = own(new AdamW({ learningRate: 0.05 }));
-    await resumed.setWeights(list);
-    tf.dispose(list.map((w) => w.tensor));
+    const resumed = await restoredCopy(opt, () => new AdamW({ learningRate: 0.05 }));
     const other = vars('dec');
     const before = await values(other);
     expect(() => step(resumed, other, 3)).toThrow(/AdamW\.applyGradients: got \["dec\d+\/kernel","dec\d+\/bias"\], expected variables matching the restored optimizer state .* named like "dec\/kernel"/);
@@ -175,10 +175,7 @@ describe('the first update after a restore matches state by name, or by name ste
     const a = vars('f');
     const opt = own(new SGD({ learningRate: 0.1, momentum: 0.9 }));
     for (let t = 0; t < 2; t++) step(opt, a, t);
-    const list = await saved(opt);
-    const resumed = own(new SGD({ learningRate: 0.1, momentum: 0.9 }));
-    await resumed.setWeights(list);
-    tf.dispose(list.map((w) => w.tensor));
+    const resumed = await restoredCopy(opt, () => new SGD({ learningRate: 0.1, momentum: 0.9 }));
     const b = vars('f');
     step(resumed, b, 2, 0);
     const weights = await resumed.getWeights();
