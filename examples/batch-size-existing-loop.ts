@@ -80,7 +80,7 @@ export function trainScheduled(train: Train, cfg: LoopConfig, inputs: number): T
   const model = createMlp({ inputs, hidden: cfg.hidden, outputs: 10, seed: cfg.seed });
   const optimizer = tf.train.momentum(cfg.lr, cfg.momentum);
   const decay = stepDecay({ init: cfg.lr, stepSize: cfg.decayEvery, gamma: cfg.gamma, unit: 'epoch' });
-  const s = increaseBatchInsteadOfDecay(decay, { baseBatch: cfg.batch, datasetSize: train.xs.shape[0], momentum: cfg.momentum });
+  const s = increaseBatchInsteadOfDecay(decay, { baseBatch: cfg.batch, datasetSize: train.xs.shape[0], momentum: cfg.momentum, rule: 'linear' }); // SGD: the linear rule
   const batch = param('batchSize', { schedule: s.batchSize }, { domain: 'positiveInteger' });
   const lr = param('lr', { schedule: s.lr }, { domain: 'positive' });
   const session = createSession({ params: [batch, lr] });

@@ -17,6 +17,8 @@ import { expandSweep, linspace, logspace, selectBackend, writeJsonAtomic, type S
 import { runByNpm, stopOnSignals, type StopSignal } from '../shared/stop-signals.js';
 import { parseRunConfig, type RunConfigInput } from './config.js';
 import { resolveDatasetSource, type DatasetSource } from './data.js';
+import { dataCounts, dataUsedLine } from './data-counts.js';
+import { smokeRunNotice } from './notice.js';
 import { REPO_ROOT, loadStudyRecords, runStudy, writeStudyOutputs, type StudyOutcome } from './study.js';
 import { formatTable } from './table.js';
 import { trainRun } from './train.js';
@@ -136,9 +138,19 @@ function runBase(o: RunOptions, source: DatasetSource): Omit<RunConfigInput, 'va
     evalEvery: o.evalEvery,
     stepping: (o.stepsPerEpochMode ?? o.stepping) as 'epoch' | 'step',
     augment: o.augment as RunConfigInput['augment'],
-    backend: o.backend as RunConfigInput['backend'],
+    preferBackend: o.backend as RunConfigInput['preferBackend'],
     dataSeed: o.dataSeed,
   };
+}
+
+/** The dataset line, then what a run of `base` uses of it (after the subset and the split). */
+function logDataset(io: CliIo, source: DatasetSource, base: Omit<RunConfigInput, 'variant' | 'peakLr'>): string | undefined {
+  io.log(source.description);
+  if (!source.available) return undefined;
+  const config = parseRunConfig({ ...base, variant: 'constant', peakLr: 1e-3 });
+  const line = dataUsedLine(dataCounts(config, source.available), config.valFraction);
+  io.log(line);
+  return line;
 }
 
 function timestamp(): string {
@@ -171,6 +183,9 @@ function finish(outcome: StudyOutcome, out: string, io: CliIo, resumeHint: strin
   io.log('');
   io.log(formatTable(outcome.table));
   if (outcome.reportPath) io.log(`\nreport: ${outcome.reportPath}`);
+  if (outcome.reportPath && outcome.referenceMissing) {
+    io.log(`  (without the reference study's figures: no seed-results.csv in ${outcome.referenceMissing}; the report says how to add them)`);
+  }
   io.log(`results: ${out} (table.txt, table.md, results.json, trials/)`);
   if (outcome.aborted) {
     io.log(`interrupted — continue with: ${resumeHint}`);
@@ -255,13 +270,15 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
         if (isDefault('variants')) o.variants = QUICK.variants;
       }
       const source = await resolveDatasetSource({ dataset: o.dataset as 'auto', ...(o.dataDir ? { dataDir: o.dataDir } : {}), download: o.download });
-      io.log(source.description);
       const out = resolve(o.out ?? (o.resume ? latestRun('compare-') ?? join(RUNS_DIR, `compare-${timestamp()}`) : join(RUNS_DIR, `compare-${timestamp()}`)));
       const base = runBase(o, source);
       parseRunConfig({ ...base, variant: o.variants[0], peakLr: o.peakLr[0] }); // fail here, not in every worker
+      const used = logDataset(io, source, base);
       const sweep: SweepConfig = { name: 'compare', base: base as unknown as TrialParams, grids: [{ variant: o.variants, peakLr: o.peakLr }], seeds: o.seeds };
       const n = expandSweep(sweep).length;
       io.log(`${n} run(s): ${o.variants.length} variant(s) x ${o.peakLr.length} peak LR(s) x ${o.seeds} seed(s), ${o.preset} ViT, ${o.epochs} epochs, ${Math.min(o.workers, n)} worker(s) -> ${out}`);
+      const notice = smokeRunNotice({ epochs: o.epochs, seeds: o.seeds });
+      for (const line of notice) io.log(line);
       const { signal, exitCode, release } = interruptible(io, 'runs in progress write checkpoints');
       try {
         const outcome = await runStudy({
@@ -273,14 +290,17 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
           intro: [
             `Each variant trains the ${o.preset} ViT with AdamW for ${o.epochs} epochs from the same seed and data; they differ only in how ` +
               'hyperparameters move. Test accuracy is that of the weights with the best validation accuracy.',
+            ...notice,
           ],
-          meta: { command: commandLine(argv), dataset: source.description, date: new Date().toISOString() },
+          meta: { command: commandLine(argv), dataset: source.description, ...(used ? { 'data used': used.replace(/^data used per run: /, '') } : {}), date: new Date().toISOString() },
           progress: o.quiet ? 'none' : (io.tty ?? process.stderr.isTTY === true) ? 'bars' : 'lines',
           log: io.log,
           signal,
           report: o.report,
         });
-        done(finish(outcome, out, io, `npm run example -- --resume${o.out ? ` --out ${o.out}` : ''}`, exitCode));
+        const code = finish(outcome, out, io, `npm run example -- --resume${o.out ? ` --out ${o.out}` : ''}`, exitCode);
+        if (!outcome.aborted) for (const line of notice) io.log(line);
+        done(code);
       } finally {
         release();
       }
@@ -311,8 +331,8 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
       const source: DatasetSource = o.dryRun
         ? { dataset: o.dataset === 'mnist' ? 'mnist' : 'cifar10', ...(o.dataDir ? { dataDir: o.dataDir } : {}), description: '(dry run: dataset not checked)' }
         : await resolveDatasetSource({ dataset: o.dataset as 'auto', ...(o.dataDir ? { dataDir: o.dataDir } : {}), download: o.download });
-      io.log(source.description);
       const base = runBase(o, source);
+      const used = logDataset(io, source, base);
       const sweep: SweepConfig = {
         name: 'study',
         base: base as unknown as TrialParams,
@@ -340,7 +360,7 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
           out,
           title: 'hyperschedule: the reference study\'s sweep (ViT + AdamW)',
           intro: [`Schedulers x peak LR grid (logspace ${start}..${stop}, ${count} points), warm restarts over T_0, ${o.seeds} seed(s) per point; cells show the mean and 95% t confidence interval.`],
-          meta: { command: commandLine(argv), dataset: source.description, date: new Date().toISOString() },
+          meta: { command: commandLine(argv), dataset: source.description, ...(used ? { 'data used': used.replace(/^data used per run: /, '') } : {}), date: new Date().toISOString() },
           progress: o.quiet ? 'none' : (io.tty ?? process.stderr.isTTY === true) ? 'bars' : 'lines',
           log: io.log,
           signal,
@@ -365,9 +385,9 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
     .action(async (o: RunOptions & { variant: string; peakLr: number; t0?: number; seed: number; out?: string; resume?: boolean; quiet?: boolean }) => {
       if (o.resume && !o.out) throw new HyperscheduleError('--resume', true, 'an --out folder holding checkpoint.bin');
       const source = await resolveDatasetSource({ dataset: o.dataset as 'auto', ...(o.dataDir ? { dataDir: o.dataDir } : {}), download: o.download });
-      io.log(source.description);
       const config = parseRunConfig({ ...runBase(o, source), variant: o.variant, peakLr: o.peakLr, seed: o.seed, ...(o.t0 !== undefined ? { t0: o.t0 } : {}) });
-      const selection = await selectBackend({ prefer: config.backend, quiet: true });
+      logDataset(io, source, config);
+      const selection = await selectBackend({ prefer: config.preferBackend, quiet: true });
       io.log(selection.summary);
       const out = resolve(o.out ?? join(RUNS_DIR, `train-${o.variant}-${timestamp()}`));
       if (o.resume && !['checkpoint.bin', 'checkpoint.bin.prev'].some((f) => existsSync(join(out, f)))) io.log(`no checkpoint in ${out}: starting from the beginning`);
@@ -384,7 +404,7 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
           dir: out,
           resume: o.resume === true,
           signal,
-          backend: selection.summary,
+          backendDescription: selection.summary,
           onEvent: (e) => {
             if (e.type === 'start') {
               perEpoch = e.stepsPerEpoch;
@@ -422,9 +442,10 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
     .argument('<dir>', 'a folder written by a comparison or a sweep')
     .action(async (dir: string) => {
       const { records, title, intro, meta } = await loadStudyRecords(resolve(dir));
-      const { table, reportPath } = await writeStudyOutputs(resolve(dir), records, { title, intro, meta });
+      const { table, reportPath, referenceMissing } = await writeStudyOutputs(resolve(dir), records, { title, intro, meta });
       io.log(formatTable(table));
       if (reportPath) io.log(`\nreport: ${reportPath}`);
+      if (reportPath && referenceMissing) io.log(`  (without the reference study's figures: no seed-results.csv in ${referenceMissing}; the report says how to add them)`);
       done(0);
     });
   return program;

@@ -48,7 +48,11 @@ const schema = z
     beta1: z.number().min(0).lt(1).default(0.9),
     beta2: z.number().min(0).lt(1).default(0.999),
     epsilon: z.number().gt(0).default(1e-8),
-    backend: z.enum(['tensorflow', 'wasm', 'cpu']).default('tensorflow'),
+    /**
+     * The best backend to try (`selectBackend`'s `prefer`; `--backend` on the command line). What
+     * actually ran is recorded in the result (`backend`, `backendDescription`).
+     */
+    preferBackend: z.enum(['tensorflow', 'wasm', 'cpu']).default('tensorflow'),
   })
   .strict();
 
@@ -94,7 +98,7 @@ export function parseRunConfig(value: unknown): RunConfig {
 
 /**
  * A short hash of everything that shapes a run's trajectory (a checkpoint resumes only into the
- * run it came from). `backend` and `dataDir` are left out: they change where, not what.
+ * run it came from). `preferBackend` and `dataDir` are left out: they change where, not what.
  *
  * @example
  * ```ts
@@ -103,7 +107,7 @@ export function parseRunConfig(value: unknown): RunConfig {
  * ```
  */
 export function runConfigHash(config: RunConfig): string {
-  const { backend: _b, dataDir: _d, ...shape } = config;
+  const { preferBackend: _b, dataDir: _d, ...shape } = config;
   const sorted = Object.fromEntries(Object.entries(shape).sort(([a], [b]) => a.localeCompare(b)));
   return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16);
 }

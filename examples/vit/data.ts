@@ -13,6 +13,7 @@ import { obtainCifar10 } from '../shared/datasets/obtain.js';
 import { createRng, mixSeed, permutation } from '../shared/rng.js';
 import { splitTrainVal } from '../shared/datasets/split.js';
 import type { RunConfig } from './config.js';
+import { dataCounts } from './data-counts.js';
 
 /**
  * The data of one run.
@@ -46,6 +47,8 @@ export interface DatasetSource {
   readonly dataset: 'cifar10' | 'mnist';
   readonly dataDir?: string;
   readonly description: string;
+  /** Images in its training and test sets (before any subset); absent on a dry run, which loads nothing. */
+  readonly available?: { readonly train: number; readonly test: number };
 }
 
 /**
@@ -67,10 +70,11 @@ export async function resolveDatasetSource(opts: { dataset: 'auto' | 'cifar10' |
     ...(opts.download === false ? { download: false } : {}),
     progress: process.stderr.isTTY === true,
   });
-  if (loaded.name === 'mnist') return { dataset: 'mnist', description: loaded.description };
+  const available = { train: loaded.train.count, test: loaded.test.count };
+  if (loaded.name === 'mnist') return { dataset: 'mnist', description: loaded.description, available };
   // Present now (given, cached or just downloaded): find its folder again for the workers.
   const { dir } = await obtainCifar10({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), download: false });
-  return { dataset: 'cifar10', dataDir: dir, description: loaded.description };
+  return { dataset: 'cifar10', dataDir: dir, description: loaded.description, available };
 }
 
 const AUGMENTS: Record<RunConfig['augment'], AugmentOptions> = {
@@ -117,8 +121,10 @@ export async function loadRunData(config: RunConfig): Promise<RunData> {
     ({ train, test } = await loadCifar10Dir(dir));
     description = `CIFAR-10 from ${dir}`;
   }
-  const pool = config.trainSize !== undefined && config.trainSize < train.count ? sampleRows(train, config.trainSize, config.dataSeed) : train;
-  const testSet = config.testSize !== undefined && config.testSize < test.count ? sampleRows(test, config.testSize, config.dataSeed + 1) : test;
+  // The counts the parent printed (data-counts.ts): the same rule decides what is sampled here.
+  const counts = dataCounts(config, { train: train.count, test: test.count });
+  const pool = counts.pool < train.count ? sampleRows(train, counts.pool, config.dataSeed) : train;
+  const testSet = counts.test < test.count ? sampleRows(test, counts.test, config.dataSeed + 1) : test;
   const split = splitTrainVal(pool, { valFraction: config.valFraction, seed: config.dataSeed });
   return { name: config.dataset, description, train: split.train, val: split.val, test: testSet, stats: channelStats(split.train) };
 }

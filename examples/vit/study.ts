@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import cliProgress from 'cli-progress';
 import { HyperscheduleError } from 'hyperschedule';
 import {
   expandSweep,
@@ -17,14 +16,14 @@ import {
   runSweep,
   writeJsonAtomic,
   type SweepConfig,
-  type SweepEvent,
   type TrialRecord,
 } from 'hyperschedule/node';
 import { loadReferenceStudy } from './report/reference.js';
 import { writeReport } from './report/html.js';
 import type { ReportRun } from './report/types.js';
+import { progressView, trialLabel, type ProgressMode } from './progress.js';
 import { comparisonTable, formatTable, markdownTable, type TextTable } from './table.js';
-import type { RunResult, TrainEvent } from './train.js';
+import type { RunResult } from './train.js';
 import { VARIANTS } from './variants.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -68,11 +67,11 @@ export interface StudyOptions {
   readonly intro?: readonly string[];
   /** Shown in the report (the command line, the dataset line, ...). */
   readonly meta?: Readonly<Record<string, string>>;
-  /** Progress bars (TTY), one line per finished trial, or nothing. */
-  readonly progress: 'bars' | 'lines' | 'none';
+  /** Progress bars (TTY), lines (one per finished epoch of each trial and per finished trial), or nothing. */
+  readonly progress: ProgressMode;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
-  /** Reference study folder; default ../shared/reference beside the repo (skipped when absent). */
+  /** Reference study folder; default ../shared/reference beside the repo (when absent, the report says so); null: none. */
   readonly referenceDir?: string | null;
   readonly report?: boolean;
   /** Longest a trial may run (default: no limit); then it is stopped (it checkpoints) and recorded as failed. */
@@ -92,6 +91,8 @@ export interface StudyOutcome {
   readonly records: readonly TrialRecord<RunResult>[];
   readonly table: TextTable;
   readonly reportPath: string | null;
+  /** The reference folder looked in when the report leaves the reference study out for want of it. */
+  readonly referenceMissing: string | null;
   readonly aborted: boolean;
   /** Trials another process is running (their lock is held): not run here, not in the table. */
   readonly locked: number;
@@ -102,12 +103,6 @@ function parseResult(value: unknown): RunResult {
   const r = value as Partial<RunResult> | null;
   if (!r || typeof r.testAcc !== 'number' || !Array.isArray(r.epochs) || !r.config || !r.variant) throw new Error('not a run result');
   return r as RunResult;
-}
-
-function trialLabel(params: Readonly<Record<string, unknown>>): string {
-  const v = VARIANTS[String(params.variant)];
-  const t0 = params.t0 !== undefined ? ` T0=${String(params.t0)}` : '';
-  return `${v?.label ?? String(params.variant)} @ ${Number(params.peakLr).toPrecision(2)}${t0} s${String(params.seed)}`;
 }
 
 /** Maps finished trials to the report's runs. */
@@ -133,82 +128,8 @@ function reportRuns(records: readonly TrialRecord<RunResult>[]): ReportRun[] {
   });
 }
 
-/** Progress display: a bar per running trial on a TTY. */
-function progressView(mode: StudyOptions['progress'], log: (line: string) => void) {
-  if (mode !== 'bars') {
-    return {
-      onEvent: (e: SweepEvent<RunResult>) => {
-        if (mode === 'lines' && e.type === 'finished') log(finishedLine(e.record));
-      },
-      log,
-      stop: () => {},
-    };
-  }
-  const multi = new cliProgress.MultiBar(
-    {
-      format: ' {label} |{bar}| epoch {epoch}/{epochs} | loss {loss} | acc {acc} | lr {lr}',
-      barsize: 24,
-      hideCursor: true,
-      clearOnComplete: true,
-      stopOnComplete: false,
-      etaBuffer: 50,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  const bars = new Map<string, cliProgress.SingleBar>();
-  const steps = new Map<string, number>();
-  return {
-    onEvent: (e: SweepEvent<RunResult>) => {
-      const id = e.trial.id;
-      if (e.type === 'started') {
-        bars.set(id, multi.create(1, 0, { label: trialLabel(e.trial.params).padEnd(40), epoch: 0, epochs: '?', loss: '-', acc: '-', lr: '-' }));
-      } else if (e.type === 'message') {
-        const m = e.data as TrainEvent | { type: 'backend' };
-        const bar = bars.get(id);
-        if (!bar) return;
-        if (m.type === 'start') {
-          steps.set(id, m.stepsPerEpoch);
-          bar.setTotal(m.epochs * m.stepsPerEpoch);
-          bar.update((m.resumed?.epoch ?? 0) * m.stepsPerEpoch, { epochs: m.epochs });
-        } else if (m.type === 'step') {
-          bar.update(m.epoch * (steps.get(id) ?? 0) + m.stepInEpoch, {
-            epoch: m.epoch + 1, loss: m.loss.toFixed(3), acc: `${(100 * m.acc).toFixed(1)}%`, lr: m.lr.toExponential(2),
-          });
-        }
-      } else if (e.type === 'finished') {
-        const bar = bars.get(id);
-        if (bar) {
-          multi.remove(bar);
-          bars.delete(id);
-        }
-        multi.log(`${finishedLine(e.record)}\n`);
-      }
-    },
-    // Lines printed while bars are drawn must go through the bars, or they tear the display.
-    log: (line: string) => multi.log(`${line}\n`),
-    stop: () => multi.stop(),
-  };
-}
-
-/**
- * The one line printed when a trial ends: its result, or why it failed (the runner's `summary`: the
- * error it printed, never Node's version footer).
- *
- * @example
- * ```ts
- * import { finishedLine } from './study.js';
- * // finishedLine(record) === '✗ constant @ 0.010 s0: failed — HyperscheduleError: run.peakLr: got -1, expected a number > 0'
- * ```
- */
-export function finishedLine(r: TrialRecord<RunResult>): string {
-  const label = trialLabel(r.params);
-  if (r.status !== 'ok' || !r.result) {
-    const why = r.summary ?? r.error?.split('\n')[0];
-    return `✗ ${label}: ${r.status}${why ? ` — ${why}` : ''}`;
-  }
-  const x = r.result;
-  return `✓ ${label}: test ${(100 * x.testAcc).toFixed(1)}%, best epoch ${x.bestEpoch + 1}/${x.config.epochs}, ${x.updates} updates, ${(x.wallMs / 1000).toFixed(0)} s`;
-}
+// Kept here too: the one-line summary of a finished trial was first exported from this module.
+export { finishedLine } from './progress.js';
 
 /**
  * Runs the trials of `options.sweep` in up to `workers` parallel processes (`node --import tsx
@@ -229,7 +150,8 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
   // What the report says, kept so `report <dir>` can render it again later.
   await writeJsonAtomic(join(out, 'study.json'), { title: options.title, intro: options.intro ?? [], meta: options.meta ?? {} });
   const tsx = import.meta.resolve('tsx');
-  const seen: { backend: string | null } = { backend: null };
+  // Each distinct backend line once (workers normally agree; one that fell back is shown too).
+  const seen = new Set<string>();
   const view = progressView(options.progress, log);
   const outcome = await (async () => {
     try {
@@ -246,9 +168,10 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
           cwd: REPO_ROOT,
         }),
         onEvent: (e) => {
-          if (e.type === 'message' && (e.data as { type?: string }).type === 'backend' && seen.backend === null) {
-            seen.backend = String((e.data as { summary?: unknown }).summary);
-            view.log(`${seen.backend} (in each worker)`);
+          if (e.type === 'message' && (e.data as { type?: string }).type === 'backend') {
+            const line = String((e.data as { summary?: unknown }).summary);
+            if (!seen.has(line)) view.log(`${line} (in ${seen.size === 0 ? 'each worker' : `worker ${trialLabel(e.trial.params)}`})`);
+            seen.add(line);
           }
           if (e.type === 'skipped') view.log(`↷ ${trialLabel(e.trial.params)}: already done (${e.record.status}), skipped`);
           if (e.type === 'locked') view.log(`⧗ ${trialLabel(e.trial.params)}: not started here, ${e.message}`);
@@ -260,20 +183,23 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
     }
   })();
   const records = outcome.records;
-  const backend = seen.backend;
-  const { table, reportPath } = await writeStudyOutputs(out, records, {
+  const backend = seen.size > 0 ? [...seen].join('; ') : null;
+  const { table, reportPath, referenceMissing } = await writeStudyOutputs(out, records, {
     title: options.title,
     ...(options.intro ? { intro: options.intro } : {}),
     meta: { ...(options.meta ?? {}), ...(backend ? { backend } : {}) },
     ...(options.referenceDir !== undefined ? { referenceDir: options.referenceDir } : {}),
     report: options.report !== false,
   });
-  return { records, table, reportPath, aborted: outcome.aborted, locked: outcome.locked, backend };
+  return { records, table, reportPath, referenceMissing, aborted: outcome.aborted, locked: outcome.locked, backend };
 }
 
 /**
- * Writes what a study produced into `out`: `table.txt`, `table.md`, `results.json` and (unless
- * `report: false`) the HTML report with its SVG figures.
+ * Writes what a study produced into `out`: `table.txt`, `table.md`, `results.json` (each trial
+ * with the backend its worker ran: `backend` as `tf.getBackend()` named it, `backendDescription`
+ * as `selectBackend` explained it) and (unless `report: false`) the HTML report with its SVG
+ * figures. The report lists the backends the results ran on and, when the reference folder holds
+ * no study, says so (`referenceMissing` is then that folder).
  *
  * @example
  * ```ts
@@ -286,7 +212,7 @@ export async function writeStudyOutputs(
   out: string,
   records: readonly TrialRecord<RunResult>[],
   options: { title: string; intro?: readonly string[]; meta?: Readonly<Record<string, string>>; referenceDir?: string | null; report?: boolean },
-): Promise<{ table: TextTable; reportPath: string | null }> {
+): Promise<{ table: TextTable; reportPath: string | null; referenceMissing: string | null }> {
   const table = comparisonTable(records);
   await writeFile(join(out, 'table.txt'), `${formatTable(table)}\n`);
   await writeFile(join(out, 'table.md'), `${markdownTable(table)}\n`);
@@ -294,23 +220,28 @@ export async function writeStudyOutputs(
     table,
     trials: records.map((r) => ({ id: r.id, params: r.params, status: r.status, ...(r.result ? {
       testAcc: r.result.testAcc, bestValAcc: r.result.bestValAcc, bestEpoch: r.result.bestEpoch, updates: r.result.updates, wallMs: r.result.wallMs,
+      backend: r.result.backend, backendDescription: r.result.backendDescription,
     } : { error: r.error }) })),
   });
-  if (options.report === false || records.length === 0) return { table, reportPath: null };
+  if (options.report === false || records.length === 0) return { table, reportPath: null, referenceMissing: null };
   const referenceDir = options.referenceDir === undefined ? DEFAULT_REFERENCE_DIR : options.referenceDir;
   const reference = referenceDir && existsSync(referenceDir) ? loadReferenceStudy(referenceDir) : null;
+  const referenceMissing = referenceDir && !reference ? resolve(referenceDir) : null;
+  // What the results actually ran on (also for trials finished by an earlier run of this folder).
+  const backends = [...new Set(records.flatMap((r) => (r.result ? [r.result.backendDescription ?? r.result.backend] : [])))];
   const present = new Set(records.map((r) => String(r.params.variant)));
   const { html } = await writeReport({
     title: options.title,
     ...(options.intro ? { intro: options.intro } : {}),
-    meta: { ...(options.meta ?? {}), 'results folder': resolve(out) },
+    meta: { ...(options.meta ?? {}), ...(backends.length > 0 ? { backend: backends.join('; ') } : {}), 'results folder': resolve(out) },
     runs: reportRuns(records),
     variants: Object.values(VARIANTS).filter((v) => present.has(v.name)).map((v) => ({ name: v.name, label: v.label, description: v.description })),
     table,
     failures: records.filter((r) => r.status !== 'ok').map((r) => ({ id: r.id, label: trialLabel(r.params), error: r.error ?? r.status })),
     reference,
+    ...(referenceMissing ? { referenceMissing } : {}),
   }, out);
-  return { table, reportPath: html };
+  return { table, reportPath: html, referenceMissing };
 }
 
 /**

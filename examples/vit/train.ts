@@ -86,7 +86,10 @@ export interface RunResult {
   readonly variant: { readonly name: string; readonly label: string; readonly group: string; readonly studyScheduler?: string; readonly twin?: string };
   readonly spec: VariantSpec;
   readonly data: { readonly name: string; readonly description: string; readonly train: number; readonly val: number; readonly test: number };
+  /** The tfjs backend the run trained on (`tf.getBackend()` in its process at the end: `wasm`, `cpu`, `tensorflow`, ...). */
   readonly backend: string;
+  /** How it was chosen (`selectBackend`'s summary line), else the backend's name. */
+  readonly backendDescription: string;
   readonly paramCount: number;
   /** Test accuracy of the best-by-validation weights. */
   readonly testAcc: number;
@@ -145,8 +148,8 @@ export interface TrainRunOptions {
   readonly onEvent?: (event: TrainEvent) => void;
   /** When aborted, the run stops after the current update and writes its checkpoint. */
   readonly signal?: AbortSignal;
-  /** The backend line to record (default: `tf.getBackend()`). */
-  readonly backend?: string;
+  /** `selectBackend`'s summary line, recorded as `backendDescription` (default: the backend's name). */
+  readonly backendDescription?: string;
 }
 
 /**
@@ -447,7 +450,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
       },
       spec,
       data: { name: data.name, description: data.description, train: train.count, val: val.count, test: test.count },
-      backend: options.backend ?? tf.getBackend(),
+      backend: tf.getBackend(),
+      backendDescription: options.backendDescription ?? tf.getBackend(),
       paramCount: vit.paramCount,
       testAcc: t.acc,
       testLoss: t.loss,

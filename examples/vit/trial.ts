@@ -33,7 +33,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = parseRunConfig(JSON.parse(json));
-  const { summary } = await selectBackend({ prefer: config.backend, quiet: true });
+  const { summary } = await selectBackend({ prefer: config.preferBackend, quiet: true });
   console.log(summary);
   sendSweepMessage({ type: 'backend', summary });
   let lastStep = 0;
@@ -48,7 +48,7 @@ async function main(): Promise<number> {
     if (e.type === 'epoch') console.log(JSON.stringify(e.record));
     sendSweepMessage(e);
   };
-  const outcome = await trainRun({ config, dir, resume: true, onEvent, signal: stop.signal, backend: summary });
+  const outcome = await trainRun({ config, dir, resume: true, onEvent, signal: stop.signal, backendDescription: summary });
   if (outcome.status === 'interrupted') {
     console.log(`interrupted at epoch ${outcome.epoch + 1}, update ${outcome.step}; checkpoint ${outcome.checkpoint}`);
     return stop.exitCode();

@@ -312,7 +312,9 @@ const LIST: readonly VariantDefinition[] = [
       const warm = ctx.stepping === 'epoch' ? count(ctx, WARMUP_FRACTION * ctx.epochs) : count(ctx, WARMUP_FRACTION * ctx.epochs) / ctx.stepsPerEpoch;
       const decay = cosine({ init: peak, duration: ctx.epochs, min: COSINE_MIN, periodic: true, unit: 'epoch' });
       const maxBatch = Math.max(ctx.baseBatch, Math.floor(ctx.samplesPerEpoch / 10));
-      const grown = increaseBatchInsteadOfDecay(decay, { baseBatch: ctx.baseBatch, maxBatch, referenceLr: peak, datasetSize: ctx.samplesPerEpoch });
+      // The linear rule, as this variant has always run: SGD's rule on AdamW (for Adam the SDE rule
+      // is 'sqrt'); the study's fair twins (issue 11) decide which rule this variant keeps.
+      const grown = increaseBatchInsteadOfDecay(decay, { baseBatch: ctx.baseBatch, maxBatch, referenceLr: peak, datasetSize: ctx.samplesPerEpoch, rule: 'linear' });
       let lr = warmup(grown.lr, { duration: warm, from: 0.1 * peak });
       let batch = sequence([constant({ value: ctx.baseBatch, unit: 'epoch' }), grown.batchSize], [warm]);
       if (ctx.stepping === 'epoch') {

@@ -34,8 +34,10 @@ export interface ClockState {
 
 /**
  * The run length a clock measures progress against, plus what `resolveDuration` needs. Progress
- * uses the first of `totalSteps` (or `epochs * stepsPerEpoch`), `epochs`, `totalSamples` that is
- * given.
+ * is counted in samples when it can be: `epochs` (once `samplesPerEpoch` is known and every update
+ * reported its batch size), else `totalSamples` (batch sizes reported); only then in steps,
+ * `totalSteps` (or `epochs * stepsPerEpoch`), which is right for a constant batch size only; else
+ * whole epochs passed over `epochs`.
  */
 export interface ClockRun extends RunLength {
   /** Total training samples of the run. */
@@ -136,10 +138,14 @@ export function clockEpoch(state: ClockState): number {
  */
 export function clockProgress(state: ClockState, run: ClockRun = {}): number | undefined {
   const totalSteps = run.totalSteps ?? (run.epochs !== undefined && run.stepsPerEpoch !== undefined ? run.epochs * run.stepsPerEpoch : undefined);
+  const samplesKnown = state.samplesCounted;
   let fraction: number | undefined;
-  if (totalSteps !== undefined) fraction = state.step / positive(totalSteps, 'run.totalSteps');
+  // Samples first: a step count assumes a constant batch size, and a growing batch finishes the
+  // epochs in fewer steps (progress would stop short of 1).
+  if (run.epochs !== undefined && samplesKnown && state.samplesPerEpoch !== null) fraction = clockEpoch(state) / positive(run.epochs, 'run.epochs');
+  else if (run.totalSamples !== undefined && samplesKnown) fraction = state.samples / positive(run.totalSamples, 'run.totalSamples');
+  else if (totalSteps !== undefined) fraction = state.step / positive(totalSteps, 'run.totalSteps');
   else if (run.epochs !== undefined) fraction = clockEpoch(state) / positive(run.epochs, 'run.epochs');
-  else if (run.totalSamples !== undefined) fraction = state.samples / positive(run.totalSamples, 'run.totalSamples');
   return fraction === undefined ? undefined : Math.min(1, Math.max(0, fraction));
 }
 

@@ -4,8 +4,8 @@ import { hookOf } from '../integrations/hook.js';
 
 /**
  * The loss of one micro-batch: rows `[start, start + size)` of the full batch, as the MEAN over
- * those rows (the usual reduction). Build the micro-batch inside (e.g. with {@link sliceRows} or
- * from an array), so only one micro-batch's activations are alive at a time.
+ * those rows (the usual reduction) of per-sample losses. Build the micro-batch inside (e.g. with
+ * {@link sliceRows} or from an array), so only one micro-batch's activations are alive at a time.
  *
  * @example
  * ```ts
@@ -61,6 +61,16 @@ export function microBatchSizes(total: number, maxMicroBatch: number): number[] 
  * summed — so the result is the gradient of the full batch's mean loss, equal to computing it at
  * once up to float rounding, while only one micro-batch is in memory. The caller owns the
  * returned tensors.
+ *
+ * Assumptions (the equality holds only under them): the loss is MEAN-reduced over the
+ * micro-batch's rows (a SUM reduction comes out scaled by the micro-batch split, matching neither
+ * the big batch's sum nor its mean) and separable per sample — the batch's loss is the
+ * mean of per-sample losses, with no term that couples samples (a contrastive or in-batch-negatives
+ * loss sees only its micro-batch); a weight penalty added to every micro-batch's loss is fine (the
+ * weights sum to 1). The model must use no batch statistics: batch normalisation in training mode
+ * normalises each micro-batch by its own mean and variance (and updates its moving averages once
+ * per micro-batch), so the accumulated gradient differs from the big batch's. Layer or group
+ * normalisation, and dropout (other masks, same distribution), are fine.
  *
  * @example
  * ```ts
@@ -137,7 +147,9 @@ export interface MinimizeAccumulatedOptions {
  * ({@link accumulateGradients}) — `optimizer.minimize` for batches larger than memory. When the
  * optimizer is hooked to a session, the update goes through the hook as one update of
  * `batchSize` samples (the clock counts them all; the loss joins the hook's batched read), so a
- * batch-size schedule can grow past what the backend holds at once.
+ * batch-size schedule can grow past what the backend holds at once. Equal to the big batch's
+ * update only for a mean-reduced, per-sample-separable loss and a model without batch statistics
+ * (no batch normalisation in training mode): see {@link accumulateGradients}.
  *
  * @example
  * ```ts

@@ -61,10 +61,14 @@ describe('TrainingClock', () => {
     expect(clock.epoch).toBe(1.25);
   });
 
-  test('progress uses totalSteps, else epochs, else totalSamples, clamped to [0, 1]', () => {
+  test('progress uses epochs (counted in samples), else totalSamples, else totalSteps, clamped to [0, 1]', () => {
     const s = advanceClock(advanceClock(initialClockState({ samplesPerEpoch: 10 }), 5), 5);
     expect(clockProgress(s, { totalSteps: 4 })).toBe(0.5);
-    expect(clockProgress(s, { epochs: 1, stepsPerEpoch: 4 })).toBe(0.5); // totalSteps = epochs * stepsPerEpoch
+    // One epoch of samples is done, whatever steps per epoch a constant batch would have taken.
+    expect(clockProgress(s, { epochs: 2, stepsPerEpoch: 4 })).toBe(0.5);
+    expect(clockProgress(s, { epochs: 2, totalSteps: 16 })).toBe(0.5);
+    expect(clockProgress(advanceClock(initialClockState(), 5), { epochs: 1, stepsPerEpoch: 4 })).toBe(0.25); // samplesPerEpoch unknown: steps
+    expect(clockProgress(advanceClock(initialClockState({ samplesPerEpoch: 10 }), undefined), { epochs: 1, stepsPerEpoch: 4 })).toBe(0.25); // sizes unknown
     expect(clockProgress(s, { epochs: 4 })).toBe(0.25);
     expect(clockProgress(s, { totalSamples: 40 })).toBe(0.25);
     expect(clockProgress(s, { totalSteps: 1 })).toBe(1);

@@ -87,7 +87,7 @@ describe('increaseBatchInsteadOfDecay (Smith et al. 2017)', () => {
   const original = multiStepDecay({ init: 0.1, milestones: [60, 120, 160], gamma: 0.2, unit: 'epoch' });
 
   it('grows B by the decay factor until maxBatch, then decays the LR', () => {
-    const { batchSize, lr, maxBatch } = increaseBatchInsteadOfDecay(original, { baseBatch: 128, datasetSize: 50000 });
+    const { batchSize, lr, maxBatch } = increaseBatchInsteadOfDecay(original, { rule: 'linear', baseBatch: 128, datasetSize: 50000 });
     expect(maxBatch).toBe(5000);
     expect([0, 59, 60, 119, 120, 160, 200].map((t) => batchSize.at(t))).toEqual([128, 128, 640, 640, 3200, 5000, 5000]);
     expect(lr.at(0)).toBe(0.1);
@@ -109,7 +109,7 @@ describe('increaseBatchInsteadOfDecay (Smith et al. 2017)', () => {
           const eps = exponentialDecay({ init: lr0, rate, every: 3, unit });
           const maxBatch = baseBatch * capFactor;
           const momentum = 0.9;
-          const r = increaseBatchInsteadOfDecay(eps, { baseBatch, maxBatch, momentum, datasetSize: 50000 });
+          const r = increaseBatchInsteadOfDecay(eps, { rule: 'linear', baseBatch, maxBatch, momentum, datasetSize: 50000 });
           for (const t of times) {
             const B = r.batchSize.at(t);
             const ideal = (baseBatch * lr0) / eps.at(t);
@@ -129,7 +129,7 @@ describe('increaseBatchInsteadOfDecay (Smith et al. 2017)', () => {
   });
 
   it('B is non-decreasing when the LR schedule is non-increasing, and both round-trip through JSON', () => {
-    const { batchSize, lr } = increaseBatchInsteadOfDecay(cosine({ init: 0.1, duration: 100, unit: 'epoch' }), { baseBatch: 64, maxBatch: 4096, multipleOf: 8 });
+    const { batchSize, lr } = increaseBatchInsteadOfDecay(cosine({ init: 0.1, duration: 100, unit: 'epoch' }), { rule: 'linear', baseBatch: 64, maxBatch: 4096, multipleOf: 8 });
     let prev = 0;
     const b2 = roundTrip(batchSize);
     const lr2 = roundTrip(lr);
@@ -147,12 +147,13 @@ describe('increaseBatchInsteadOfDecay (Smith et al. 2017)', () => {
 
   it('rejects step-based schedules and bad sizes', () => {
     const stepLr = multiStepDecay({ init: 0.1, milestones: [100], gamma: 0.1 });
-    expect(() => increaseBatchInsteadOfDecay(stepLr, { baseBatch: 128, maxBatch: 1024 })).toThrow(/lrSchedule\.unit: got "step"/);
-    expect(() => increaseBatchInsteadOfDecay(original, { baseBatch: 128 })).toThrow(/maxBatch/);
-    expect(() => increaseBatchInsteadOfDecay(original, { baseBatch: 128, maxBatch: 64 })).toThrow(/maxBatch: got 64/);
-    expect(() => increaseBatchInsteadOfDecay(original, { baseBatch: 0, maxBatch: 64 })).toThrow(/baseBatch/);
-    expect(() => increaseBatchInsteadOfDecay(original, { baseBatch: 128, maxBatch: 1024, momentum: 1 })).toThrow(/momentum/);
-    expect(() => batchForDecay(linear({ init: 0, end: 1, duration: 1, unit: 'epoch' }), { baseBatch: 8 })).toThrow(/referenceLr/);
+    expect(() => increaseBatchInsteadOfDecay(stepLr, { rule: 'linear', baseBatch: 128, maxBatch: 1024 })).toThrow(/lrSchedule\.unit: got "step"/);
+    expect(() => increaseBatchInsteadOfDecay(original, { rule: 'linear', baseBatch: 128 })).toThrow(/maxBatch/);
+    expect(() => increaseBatchInsteadOfDecay(original, { rule: 'linear', baseBatch: 128, maxBatch: 64 })).toThrow(/maxBatch: got 64/);
+    expect(() => increaseBatchInsteadOfDecay(original, { rule: 'linear', baseBatch: 0, maxBatch: 64 })).toThrow(/baseBatch/);
+    expect(() => increaseBatchInsteadOfDecay(original, { rule: 'linear', baseBatch: 128, maxBatch: 1024, momentum: 1 })).toThrow(/momentum/);
+    // A rising LR is no decay: the batch stays at baseBatch (it used to need referenceLr > 0).
+    expect(batchForDecay(linear({ init: 0, end: 1, duration: 1, unit: 'epoch' }), { baseBatch: 8 }).at(0.5)).toBe(8);
   });
 });
 
@@ -160,7 +161,7 @@ describe('increaseBatchInsteadOfDecay drives a session: batch size and LR parame
   it('the batcher hands out the scheduled sizes, far fewer updates than the original, with the clock in epochs from samples', () => {
     const N = 400;
     const original = multiStepDecay({ init: 0.1, milestones: [2, 4], gamma: 0.2, unit: 'epoch' });
-    const { batchSize, lr } = increaseBatchInsteadOfDecay(original, { baseBatch: 10, maxBatch: 100 });
+    const { batchSize, lr } = increaseBatchInsteadOfDecay(original, { rule: 'linear', baseBatch: 10, maxBatch: 100 });
     const batch = param('batchSize', { schedule: batchSize }, { domain: positiveInteger() });
     const rate = param('lr', { schedule: lr }, { domain: 'positive' });
     const session = createSession({ params: [batch, rate], run: { samplesPerEpoch: N } });

@@ -81,6 +81,7 @@ figure { margin: 1.5rem 0; } figcaption { color: #555; max-width: 900px; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
 dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; font-family: ui-monospace, monospace; font-size: 13px; word-break: break-all; }
 pre { background: #f7f7f7; padding: .6rem; overflow-x: auto; }
+p.note { background: #fff8e1; border-left: 4px solid #f0b400; padding: .6rem .8rem; }
 `;
 
 function renderTable(table: NonNullable<ReportInput['table']>): string {
@@ -132,6 +133,15 @@ export async function renderReport(input: ReportInput): Promise<RenderedReport> 
   const ours = figures.filter((f) => f.section === 'ours');
   if (ours.length > 0) parts.push('<h2>Figures</h2>', ...ours.map(renderFigure));
   const reference = figures.filter((f) => f.section === 'reference');
+  if (reference.length === 0 && input.referenceMissing !== undefined) {
+    parts.push(
+      '<h2>The reference study</h2>',
+      `<p class="note"><b>The reference study's figures are not shown: no seed-results.csv in ${escapeHtml(input.referenceMissing)}.</b> ` +
+        'They come from the study this project reproduces (its results table and per-epoch logs, read in place, never copied): ' +
+        'check out the shared folder beside the repository so that it holds reference/seed-results.csv and reference/seed-runs/, ' +
+        'then render this report again with <code>node --import tsx examples/main.ts report &lt;this folder&gt;</code>.</p>',
+    );
+  }
   if (reference.length > 0) {
     parts.push(
       '<h2>The reference study</h2>',

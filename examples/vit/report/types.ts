@@ -85,6 +85,8 @@ export interface ReportInput {
   readonly failures?: readonly { readonly id: string; readonly label: string; readonly error: string }[];
   /** The reference study to show beside the results (omitted when null/undefined). */
   readonly reference?: ReferenceStudy | null;
+  /** The folder searched for the reference study when none was found there: the report says so. */
+  readonly referenceMissing?: string;
 }
 
 /**

@@ -38,6 +38,9 @@ describe('trainRun', () => {
     const events: TrainEvent['type'][] = [];
     const r = await completed(trainRun({ config, dir, onEvent: (e) => events.push(e.type) }));
     expect(r.data).toMatchObject({ train: 990, val: 110, test: 300 });
+    // The backend that ran, not the preference (the default, 'tensorflow', is not installed here).
+    expect(r.config.preferBackend).toBe('tensorflow');
+    expect([r.backend, r.backendDescription]).toEqual(['wasm', 'wasm']);
     expect(r.updates).toBe(2 * Math.floor(990 / 40));
     expect(r.samples).toBe(r.updates * 40);
     const [e0, e1] = r.epochs;
