@@ -99,15 +99,16 @@ export function checkString(): Check<string> {
 }
 
 /**
- * One of the listed values.
+ * One of the listed values; `expected` replaces the generated "one of ..." when the choice needs
+ * explaining.
  *
  * @example
  * ```ts
  * checkOneOf(['step', 'epoch'] as const)('epoch', 'unit'); // 'epoch'
  * ```
  */
-export function checkOneOf<T extends string | number>(allowed: readonly T[]): Check<T> {
-  return (value, field) => (allowed.includes(value as T) ? (value as T) : fail(field, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`));
+export function checkOneOf<T extends string | number>(allowed: readonly T[], expected?: string): Check<T> {
+  return (value, field) => (allowed.includes(value as T) ? (value as T) : fail(field, value, expected ?? `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`));
 }
 
 /**

@@ -3,15 +3,16 @@ import { HyperscheduleError } from '../../errors.js';
 import { checkSchedule, defineCombinator, specOf } from '../define.js';
 import type { Schedule } from '../schedule.js';
 import { BATCH_ROUNDINGS, batchSizeSchedule, type BatchRounding } from './batch-size.js';
-import { scaleLrForBatch } from './batch-lr-scaling.js';
+import { scaleLrForBatch, type BatchScalingRule } from './batch-lr-scaling.js';
 import { runningPeak } from './running-peak.js';
 
 /**
  * The scaling rule that turns an LR decay into a batch growth: `'linear'` (SGD, Smith et al. 2017:
  * an LR decay by α is a batch growth by α, keeping eps/B) or `'sqrt'` (Adam-family optimizers,
- * Malladi et al. 2022's SDE rule: an LR decay by α is a batch growth by α², keeping eps²/B).
+ * Malladi et al. 2022's SDE rule: an LR decay by α is a batch growth by α², keeping eps²/B). The
+ * batch-to-LR rules of {@link scaleLrForBatch} without `'none'`.
  */
-export type DecayScalingRule = 'linear' | 'sqrt';
+export type DecayScalingRule = Exclude<BatchScalingRule, 'none'>;
 
 /** Every allowed {@link DecayScalingRule} (internal: for validation). */
 const DECAY_SCALING_RULES: readonly DecayScalingRule[] = ['linear', 'sqrt'];
@@ -156,10 +157,7 @@ export function increaseBatchInsteadOfDecay(lrSchedule: Schedule, options: Incre
   if (!isRecord(options)) {
     throw new HyperscheduleError(`${name}.options`, options, 'an object { rule, baseBatch, maxBatch? | datasetSize?, ... }');
   }
-  if (!DECAY_SCALING_RULES.includes(options.rule)) {
-    throw new HyperscheduleError(`${name}.rule`, options.rule, '"linear" (SGD: Smith et al. 2017) or "sqrt" (Adam, AdamW, AdamS: Malladi et al. 2022)');
-  }
-  const rule = options.rule;
+  const rule = checkOneOf(DECAY_SCALING_RULES, '"linear" (SGD: Smith et al. 2017) or "sqrt" (Adam, AdamW, AdamS: Malladi et al. 2022)')(options.rule, `${name}.rule`);
   const datasetSize = checkOptional(checkNumber({ integer: true, ge: 1 }))(options.datasetSize, `${name}.datasetSize`);
   const momentum = checkOptional(checkNumber({ ge: 0, lt: 1 }))(options.momentum, `${name}.momentum`) ?? 0;
   if (rule === 'sqrt' && options.momentum !== undefined) {
