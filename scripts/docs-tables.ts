@@ -10,8 +10,10 @@
  *   npx tsx scripts/docs-tables.ts --check   # exit 1 when a section is stale (test/docs does this)
  *
  * Renderers: `bench-summary` (bench/results/summary.json), `bench-bundle-size`
- * (bench/results/bundle-size.json), `vit-variants` (examples/vit/variants.ts) and
- * `cli-transcript` (the CLI run in-process).
+ * (bench/results/bundle-size.json), `vit-variants` (examples/vit/variants.ts),
+ * `cli-transcript` (the CLI run in-process) and every `study-*` section
+ * (examples/vit/results/study.json, rendered by examples/vit/study-results/sections.ts; `npm run
+ * study:report` regenerates those and the study's figures).
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -121,6 +123,13 @@ export const RENDERERS: Readonly<Record<string, () => string | Promise<string>>>
   'cli-transcript': cliTranscript,
 };
 
+/** The renderer of a section: one of {@link RENDERERS}, or the study's for a `study-*` name. */
+function rendererFor(name: string): (() => string | Promise<string>) | undefined {
+  if (RENDERERS[name]) return RENDERERS[name];
+  if (!name.startsWith('study-')) return undefined;
+  return async () => (await import('../examples/vit/study-results/sections.js')).renderStudySection(name);
+}
+
 const SECTION = /<!-- generated:([\w-]+) -->\n[\s\S]*?<!-- \/generated:\1 -->/g;
 
 /** The names of the generated sections in a Markdown text, in order. */
@@ -128,15 +137,19 @@ export function sectionNames(markdown: string): string[] {
   return [...markdown.matchAll(SECTION)].map((m) => m[1]!);
 }
 
-/** The Markdown with every generated section rendered afresh. Unknown names throw. */
-export async function renderSections(markdown: string, file: string): Promise<string> {
+/**
+ * The Markdown with every generated section rendered afresh (only those `only` accepts, when
+ * given; the others are left as they are). Unknown names throw.
+ */
+export async function renderSections(markdown: string, file: string, only?: (name: string) => boolean): Promise<string> {
   const rendered = new Map<string, string>();
   for (const name of sectionNames(markdown)) {
-    const render = RENDERERS[name];
-    if (!render) throw new Error(`${file}: unknown generated section "${name}" (known: ${Object.keys(RENDERERS).join(', ')})`);
+    if (only && !only(name)) continue;
+    const render = rendererFor(name);
+    if (!render) throw new Error(`${file}: unknown generated section "${name}" (known: ${Object.keys(RENDERERS).join(', ')}, study-*)`);
     rendered.set(name, (await render()).trimEnd());
   }
-  return markdown.replace(SECTION, (_, name: string) => `<!-- generated:${name} -->\n${rendered.get(name)}\n<!-- /generated:${name} -->`);
+  return markdown.replace(SECTION, (whole: string, name: string) => (rendered.has(name) ? `<!-- generated:${name} -->\n${rendered.get(name)}\n<!-- /generated:${name} -->` : whole));
 }
 
 /** Files whose generated sections differ from a fresh rendering. */

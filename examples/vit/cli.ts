@@ -104,6 +104,7 @@ interface RunOptions {
   augment: string;
   backend: string;
   dataSeed: number;
+  weightDecay?: number;
 }
 
 type RunDefaults = Pick<RunOptions, 'dataset' | 'preset' | 'epochs' | 'trainSize' | 'testSize' | 'batchSize' | 'evalEvery' | 'stepping'>;
@@ -123,7 +124,14 @@ function addRunOptions(cmd: Command, d: RunDefaults): Command {
     .addOption(new Option('--steps-per-epoch-mode <mode>', 'same as --stepping').argParser(oneOf(['epoch', 'step'])).hideHelp())
     .option('--augment <name>', 'reference (RandomResizedCrop + flip), padded (pad-4 crop + flip) or none', oneOf(['reference', 'padded', 'none']), 'reference')
     .option('--backend <name>', 'best backend to try: tensorflow (tfjs-node[-gpu]), wasm or cpu', oneOf(['tensorflow', 'wasm', 'cpu']), 'tensorflow')
-    .option('--data-seed <n>', 'seed of the data subset and split (the study: 42)', intArg(0), 42);
+    .option('--data-seed <n>', 'seed of the data subset and split (the study: 42)', intArg(0), 42)
+    .option('--weight-decay <x>', 'weight decay of the variants that hold it constant (default 1e-4, the study\'s)', nonNegativeArg);
+}
+
+function nonNegativeArg(v: string): number {
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x) || x < 0) throw new InvalidArgumentError('expected a finite number >= 0');
+  return x;
 }
 
 function runBase(o: RunOptions, source: DatasetSource): Omit<RunConfigInput, 'variant' | 'peakLr'> {
@@ -140,6 +148,7 @@ function runBase(o: RunOptions, source: DatasetSource): Omit<RunConfigInput, 'va
     augment: o.augment as RunConfigInput['augment'],
     preferBackend: o.backend as RunConfigInput['preferBackend'],
     dataSeed: o.dataSeed,
+    ...(o.weightDecay !== undefined ? { weightDecay: o.weightDecay } : {}),
   };
 }
 
@@ -238,8 +247,10 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
   const program = new Command()
     .name('npm run example --')
     .description(
-      'The ViT/AdamW study: compares fixed and scheduled hyperparameters (LR, beta1, weight decay, batch size) at one peak LR, ' +
-        'each variant a worker process, then prints a table and writes an HTML report under runs/.',
+      'A smoke run of the ViT/AdamW study: compares fixed and scheduled hyperparameters (LR, beta1, weight decay, batch size) at one peak LR, ' +
+        'each variant a worker process, then prints a table and writes an HTML report under runs/. With its defaults (few epochs, one seed) ' +
+        'it shows that every variant trains, not which is better: the study with seeds, intervals and fair twins is examples/vit/README.md, ' +
+        'its results examples/vit/results/.',
     )
     .exitOverride()
     // Options after a subcommand belong to it (the subcommands repeat the run options with other defaults).

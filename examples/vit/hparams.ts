@@ -1,10 +1,12 @@
 /**
  * Turns a {@link VariantSpec} into live objects: one scheduled parameter per hyperparameter, the
- * session that drives them, and an AdamW that reads them on every update (hooked to the session,
- * so the clock, signals and controllers follow each applied update).
+ * session that drives them, and the variant's optimizer (AdamW, or SGD with `beta1` as its
+ * momentum) reading them on every update, hooked to the session so the clock, signals and
+ * controllers follow each applied update.
  */
 import {
   AdamW,
+  SGD,
   adaptiveMomentum,
   createSession,
   fromJSON,
@@ -30,7 +32,8 @@ import { HPARAM_NAMES, type HParamName, type HParamSpec, type VariantSpec } from
 export interface LiveHyperparameters {
   readonly session: HyperscheduleSession;
   readonly params: Readonly<Record<HParamName, ScheduledParameter>>;
-  readonly optimizer: AdamW;
+  /** AdamW, or SGD (momentum = `beta1`) for the SGD variants. */
+  readonly optimizer: AdamW | SGD;
   /** Current value of every hyperparameter. */
   values(): Record<HParamName, number>;
   dispose(): void;
@@ -49,7 +52,7 @@ function scheduleParam(name: HParamName, spec: HParamSpec, run: ClockRun): Sched
 }
 
 /**
- * Builds the session, parameters and AdamW of a variant. `run` is the run length the clock measures
+ * Builds the session, parameters and optimizer of a variant. `run` is the run length the clock measures
  * progress against (epochs, samples per epoch).
  *
  * @example
@@ -85,13 +88,10 @@ export function buildHyperparameters(spec: VariantSpec, options: { run: ClockRun
   }
   const params = made as Record<HParamName, ScheduledParameter>;
   const session = createSession({ params: HPARAM_NAMES.map((n) => params[n]), run });
-  const optimizer = new AdamW({
-    learningRate: params.lr,
-    beta1: params.beta1,
-    beta2: params.beta2,
-    weightDecay: params.weightDecay,
-    epsilon: options.epsilon ?? 1e-8,
-  });
+  // Results written before the optimizer became a choice have no `optimizer`: they ran AdamW.
+  const optimizer = (spec.optimizer ?? 'adamw') === 'sgd'
+    ? new SGD({ learningRate: params.lr, momentum: params.beta1, weightDecay: params.weightDecay })
+    : new AdamW({ learningRate: params.lr, beta1: params.beta1, beta2: params.beta2, weightDecay: params.weightDecay, epsilon: options.epsilon ?? 1e-8 });
   hook(optimizer, session);
   return {
     session,

@@ -83,7 +83,7 @@ export interface TrajectoryPoint {
 export interface RunResult {
   readonly config: RunConfig;
   readonly configHash: string;
-  readonly variant: { readonly name: string; readonly label: string; readonly group: string; readonly studyScheduler?: string; readonly twin?: string };
+  readonly variant: { readonly name: string; readonly label: string; readonly group: string; readonly studyScheduler?: string; readonly twins?: readonly string[] };
   readonly spec: VariantSpec;
   readonly data: { readonly name: string; readonly description: string; readonly train: number; readonly val: number; readonly test: number };
   /** The tfjs backend the run trained on (`tf.getBackend()` in its process at the end: `wasm`, `cpu`, `tensorflow`, ...). */
@@ -446,7 +446,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
         label: definition.label,
         group: definition.group,
         ...(definition.studyScheduler ? { studyScheduler: definition.studyScheduler } : {}),
-        ...(definition.twin ? { twin: definition.twin } : {}),
+        ...(definition.twins ? { twins: definition.twins } : {}),
       },
       spec,
       data: { name: data.name, description: data.description, train: train.count, val: val.count, test: test.count },

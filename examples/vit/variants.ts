@@ -73,8 +73,25 @@ export type HParamSpec =
  */
 export interface VariantSpec {
   readonly variant: string;
+  /**
+   * The optimizer that reads the hyperparameters: `adamw` (every variant but the SGD twins) or
+   * `sgd` (PyTorch's SGD with heavy-ball momentum = `beta1`, L2 weight decay; `beta2` unused).
+   * Absent in results written before the optimizer became a choice: `adamw`.
+   */
+  readonly optimizer: OptimizerName;
   readonly hparams: Readonly<Record<HParamName, HParamSpec>>;
 }
+
+/**
+ * The optimizers a variant can run on.
+ *
+ * @example
+ * ```ts
+ * import type { OptimizerName } from './variants.js';
+ * const o: OptimizerName = 'sgd';
+ * ```
+ */
+export type OptimizerName = 'adamw' | 'sgd';
 
 /**
  * The shape of the run a variant is built for.
@@ -114,13 +131,20 @@ export interface VariantDefinition {
   readonly name: string;
   /** Short label for tables and legends. */
   readonly label: string;
-  /** `fixed`: constant hyperparameters; `lr`: an LR schedule; `beyond-lr`: schedules other hyperparameters. */
-  readonly group: 'fixed' | 'lr' | 'beyond-lr';
+  /**
+   * `fixed`: constant hyperparameters; `lr`: an LR schedule; `beyond-lr`: schedules another
+   * hyperparameter; `twin`: exists to be compared with a `beyond-lr` variant (differs from it in
+   * that one hyperparameter only).
+   */
+  readonly group: 'fixed' | 'lr' | 'beyond-lr' | 'twin';
   readonly description: string;
   /** The reference study's scheduler this replays (its name in seed-results.csv), if any. */
   readonly studyScheduler?: string;
-  /** The LR-only variant this one differs from in one hyperparameter, for comparisons. */
-  readonly twin?: string;
+  /**
+   * The variants this one differs from in exactly one hyperparameter (same LR schedule, optimizer
+   * and everything else): the fair comparisons for it, paired by peak LR and seed.
+   */
+  readonly twins?: readonly string[];
   build(ctx: VariantContext): VariantSpec;
 }
 
@@ -218,12 +242,34 @@ function lrVariant(name: string, lr: (ctx: VariantContext) => TorchSchedulerSpec
     const built = torch(ctx, lr(ctx));
     return {
       variant: name,
+      optimizer: 'adamw',
       hparams: { ...adamDefaults(ctx), lr: built.lr, ...(built.momentum ? { beta1: built.momentum } : {}) },
     };
   };
 }
 
 const cosineWarmupSpec = (ctx: VariantContext) => withWarmup(ctx, cosineLr(ctx));
+
+/**
+ * The fixed momenta the adaptive heavy-ball variant is compared with.
+ *
+ * @example
+ * ```ts
+ * import { SGD_MOMENTA } from './variants.js';
+ * SGD_MOMENTA; // [0.5, 0.9, 0.95]
+ * ```
+ */
+export const SGD_MOMENTA: readonly number[] = Object.freeze([0.5, 0.9, 0.95]);
+
+function sgdTwinName(momentum: number): string {
+  return `sgd-momentum-${momentum}`;
+}
+
+/** SGD on cosine + warmup at the peak LR, momentum from `momentum`, L2 weight decay as configured. */
+function sgdVariant(name: string, ctx: VariantContext, momentum: HParamSpec): VariantSpec {
+  const { hparams } = lrVariant(name, cosineWarmupSpec)(ctx);
+  return { variant: name, optimizer: 'sgd', hparams: { ...hparams, beta1: momentum } };
+}
 
 function define(v: VariantDefinition): VariantDefinition {
   return Object.freeze({
@@ -302,55 +348,98 @@ const LIST: readonly VariantDefinition[] = [
     name: 'batch-growth',
     label: 'batch size instead of decay',
     group: 'beyond-lr',
-    twin: 'cosine-warmup',
+    twins: ['cosine-warmup'],
     description:
-      'Smith et al. 2017 on cosine + warmup: after the warmup the batch size grows by the factor the cosine would ' +
-      'cut the LR (same noise scale), up to N/10, and only then does the LR decay. Counts epochs, so the changing ' +
-      'steps per epoch do not stretch it.',
+      'Smith et al. 2017 on cosine + warmup, with the square-root rule that fits AdamW (Malladi et al. 2022): after the ' +
+      'warmup, where the cosine would cut the LR by a factor a the batch grows by a^2 instead, up to N/10, and only then ' +
+      'does the LR decay. Counts samples, so the changing steps per epoch do not stretch it.',
     build: (ctx) => {
       const peak = ctx.peakLr;
       const warm = ctx.stepping === 'epoch' ? count(ctx, WARMUP_FRACTION * ctx.epochs) : count(ctx, WARMUP_FRACTION * ctx.epochs) / ctx.stepsPerEpoch;
       const decay = cosine({ init: peak, duration: ctx.epochs, min: COSINE_MIN, periodic: true, unit: 'epoch' });
       const maxBatch = Math.max(ctx.baseBatch, Math.floor(ctx.samplesPerEpoch / 10));
-      // The linear rule, as this variant has always run: SGD's rule on AdamW (for Adam the SDE rule
-      // is 'sqrt'); the study's fair twins (issue 11) decide which rule this variant keeps.
-      const grown = increaseBatchInsteadOfDecay(decay, { baseBatch: ctx.baseBatch, maxBatch, referenceLr: peak, datasetSize: ctx.samplesPerEpoch, rule: 'linear' });
+      // AdamW: the SDE scaling rule for adaptive methods is the square root (lr ~ sqrt(B)).
+      const grown = increaseBatchInsteadOfDecay(decay, { baseBatch: ctx.baseBatch, maxBatch, referenceLr: peak, datasetSize: ctx.samplesPerEpoch, rule: 'sqrt' });
       let lr = warmup(grown.lr, { duration: warm, from: 0.1 * peak });
       let batch = sequence([constant({ value: ctx.baseBatch, unit: 'epoch' }), grown.batchSize], [warm]);
       if (ctx.stepping === 'epoch') {
         lr = quantize(lr, 1);
         batch = quantize(batch, 1);
       }
-      return { variant: 'batch-growth', hparams: { ...adamDefaults(ctx), lr: scheduled(lr), batchSize: scheduled(batch) } };
+      return { variant: 'batch-growth', optimizer: 'adamw', hparams: { ...adamDefaults(ctx), lr: scheduled(lr), batchSize: scheduled(batch) } };
     },
   }),
   define({
-    name: 'adaptive-momentum',
-    label: 'adaptive momentum (beta1)',
+    name: 'adaptive-beta1',
+    label: 'adaptive beta1 on AdamW (heuristic)',
     group: 'beyond-lr',
-    twin: 'cosine-warmup',
+    twins: ['cosine-warmup'],
     description:
-      'Cosine + warmup LR; AdamW beta1 set every update by the adaptive heavy-ball rule (Sun et al. 2021), ' +
-      '(1 - sqrt(lr ||g_k - g_k-1|| / ||x_k - x_k-1||))^2 projected into [0, 1 - delta].',
+      'Heuristic, no theory: the adaptive heavy-ball rule (Sun et al. 2021) applied to AdamW beta1 on cosine + warmup, ' +
+      '(1 - sqrt(lr ||g_k - g_k-1|| / ||x_k - x_k-1||))^2 in [0, 1 - delta]. Adam\'s step is preconditioned, so the ratio ' +
+      'is not a curvature here; the rule\'s own setting is SGD (`sgd-adaptive-hb`).',
     build: (ctx) => ({
-      variant: 'adaptive-momentum',
+      variant: 'adaptive-beta1',
+      optimizer: 'adamw',
       hparams: {
-        ...lrVariant('adaptive-momentum', cosineWarmupSpec)(ctx).hparams,
+        ...lrVariant('adaptive-beta1', cosineWarmupSpec)(ctx).hparams,
         beta1: { kind: 'adaptiveMomentum', delta: ADAPTIVE_MOMENTUM_DELTA, initial: ctx.beta1 ?? 0.9 },
       },
     }),
   }),
   define({
+    name: 'sgd-adaptive-hb',
+    label: 'SGD, adaptive heavy-ball momentum',
+    group: 'beyond-lr',
+    twins: SGD_MOMENTA.map(sgdTwinName),
+    description:
+      'SGD with heavy-ball momentum set every update by Sun et al. 2021: (1 - sqrt(lr ||g_k - g_k-1|| / ||x_k - x_k-1||))^2 ' +
+      'in [0, 1 - delta], starting at 0.9; cosine + warmup LR at the peak LR of SGD.',
+    build: (ctx) => sgdVariant('sgd-adaptive-hb', ctx, { kind: 'adaptiveMomentum', delta: ADAPTIVE_MOMENTUM_DELTA, initial: 0.9 }),
+  }),
+  ...SGD_MOMENTA.map((momentum) =>
+    define({
+      name: sgdTwinName(momentum),
+      label: `SGD, momentum ${momentum}`,
+      group: 'twin',
+      description: `SGD with fixed heavy-ball momentum ${momentum}; cosine + warmup LR at the peak LR of SGD (twin of sgd-adaptive-hb).`,
+      build: (ctx) => sgdVariant(sgdTwinName(momentum), ctx, fixed(momentum)),
+    }),
+  ),
+  define({
     name: 'scheduled-wd',
     label: 'scheduled weight decay',
     group: 'beyond-lr',
-    twin: 'cosine-warmup',
+    twins: ['adamw-matched-wd', 'adamw-wd-lambda-over-lr'],
     description:
       `Cosine + warmup LR; AdamW weight decay set every update to lambda / sqrt(mean second moment), lambda = ${SWD_LAMBDA} ` +
-      '(scheduled weight decay, Xie et al. 2023), so the decay follows the gradient scale.',
+      '(AdamS, scheduled weight decay, Xie et al. 2023): each update decays the weights by lr * lambda / sqrt(vbar).',
     build: (ctx) => ({
       variant: 'scheduled-wd',
+      optimizer: 'adamw',
       hparams: { ...lrVariant('scheduled-wd', cosineWarmupSpec)(ctx).hparams, weightDecay: { kind: 'scheduledWeightDecay', lambda: SWD_LAMBDA } },
+    }),
+  }),
+  define({
+    name: 'adamw-matched-wd',
+    label: 'AdamW, decay = SWD\'s mean',
+    group: 'twin',
+    description:
+      'Cosine + warmup AdamW with a constant weight decay (the run\'s weightDecay) set to the mean effective decay the ' +
+      'scheduled-wd runs used: the same total decay without the schedule (twin of scheduled-wd).',
+    build: lrVariant('adamw-matched-wd', cosineWarmupSpec),
+  }),
+  define({
+    name: 'adamw-wd-lambda-over-lr',
+    label: 'AdamW, decay = lambda / peak LR',
+    group: 'twin',
+    description:
+      `Cosine + warmup AdamW with weight decay lambda / peak LR (lambda = ${SWD_LAMBDA}): AdamW as Xie et al. 2023 ` +
+      'compare it, decaying by lambda per update at the peak (twin of scheduled-wd).',
+    build: (ctx) => ({
+      variant: 'adamw-wd-lambda-over-lr',
+      optimizer: 'adamw',
+      hparams: { ...lrVariant('adamw-wd-lambda-over-lr', cosineWarmupSpec)(ctx).hparams, weightDecay: fixed(SWD_LAMBDA / ctx.peakLr) },
     }),
   }),
 ];
@@ -361,7 +450,7 @@ const LIST: readonly VariantDefinition[] = [
  * @example
  * ```ts
  * import { VARIANTS } from './variants.js';
- * Object.keys(VARIANTS).length; // 10
+ * Object.keys(VARIANTS).length; // 16
  * ```
  */
 export const VARIANTS: Readonly<Record<string, VariantDefinition>> = Object.freeze(Object.fromEntries(LIST.map((v) => [v.name, v])));
@@ -377,7 +466,7 @@ export const VARIANTS: Readonly<Record<string, VariantDefinition>> = Object.free
  * ```
  */
 export const DEFAULT_VARIANTS: readonly string[] = Object.freeze([
-  'constant', 'constant-warmup', 'cosine-warmup', 'one-cycle', 'step', 'warm-restarts', 'batch-growth', 'adaptive-momentum', 'scheduled-wd',
+  'constant', 'constant-warmup', 'cosine-warmup', 'one-cycle', 'step', 'warm-restarts', 'batch-growth', 'adaptive-beta1', 'scheduled-wd',
 ]);
 
 /**

@@ -32,8 +32,9 @@ export interface EnableAdaptiveMomentumOptions extends Omit<AdaptiveMomentumOpti
  * optimizer's own `learningRate`, read per update, so LR schedules work on top.
  *
  * Cost while enabled: the hook keeps a device copy of the previous gradient and parameters and
- * adds ||g_k - g_{k-1}|| and ||x_k - x_{k-1}|| to its single batched read per update. For Adam the
- * rule is applied to beta1 with gamma = lr, as an analogy (Adam's real step is preconditioned).
+ * adds ||g_k - g_{k-1}|| and ||x_k - x_{k-1}|| to its single batched read per update. The rule is
+ * derived for heavy-ball SGD; for Adam it is applied to beta1 with gamma = lr as a heuristic
+ * without theory (Adam's step is preconditioned, so the ratio is not a curvature there).
  * Returns the parameter (its `history` is the momentum trajectory; `session.state()` checkpoints it).
  *
  * @example

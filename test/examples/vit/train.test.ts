@@ -67,7 +67,7 @@ describe('trainRun', () => {
       data = await loadRunData(parseRunConfig({ ...dataset, variant: 'constant', peakLr: 1e-3, trainSize: 400, testSize: 100 }));
     });
 
-    for (const variant of ['batch-growth', 'adaptive-momentum', 'scheduled-wd']) {
+    for (const variant of ['batch-growth', 'adaptive-beta1', 'scheduled-wd', 'sgd-adaptive-hb']) {
       it(variant, async () => {
         // Batch 16 on 360 images: batch growth reaches N/10 = 36; every variant carries controller or hook state.
         const config = parseRunConfig({ ...dataset, variant, peakLr: 3e-3, epochs: 2, trainSize: 400, testSize: 100, batchSize: 16 });

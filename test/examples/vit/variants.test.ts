@@ -26,7 +26,37 @@ function scheduleOf(spec: ReturnType<typeof buildVariant>, name: 'lr' | 'beta1' 
 describe('variants', () => {
   it('include every kind the study compares, and the defaults exist', () => {
     for (const n of DEFAULT_VARIANTS) expect(VARIANTS[n]).toBeDefined();
-    expect(Object.values(VARIANTS).filter((v) => v.group === 'beyond-lr').map((v) => v.name).sort()).toEqual(['adaptive-momentum', 'batch-growth', 'scheduled-wd']);
+    expect(Object.values(VARIANTS).filter((v) => v.group === 'beyond-lr').map((v) => v.name).sort()).toEqual(['adaptive-beta1', 'batch-growth', 'scheduled-wd', 'sgd-adaptive-hb']);
+  });
+
+  it('every beyond-LR variant has twins that differ from it in that one hyperparameter only (same optimizer, same everything else)', () => {
+    // Batch growth replaces the LR decay by batch growth: the LR and the batch size move together by design.
+    const moves: Record<string, readonly string[]> = {
+      'batch-growth': ['batchSize', 'lr'], 'adaptive-beta1': ['beta1'], 'sgd-adaptive-hb': ['beta1'], 'scheduled-wd': ['weightDecay'],
+    };
+    const c = ctx();
+    for (const v of Object.values(VARIANTS).filter((d) => d.group === 'beyond-lr')) {
+      expect(v.twins?.length, v.name).toBeGreaterThan(0);
+      const spec = buildVariant(v.name, c);
+      for (const twinName of v.twins!) {
+        const twin = buildVariant(twinName, c);
+        expect(twin.optimizer, `${v.name} vs ${twinName}`).toBe(spec.optimizer);
+        const differ = Object.keys(spec.hparams).filter((h) => JSON.stringify(spec.hparams[h as 'lr']) !== JSON.stringify(twin.hparams[h as 'lr'])).sort();
+        expect(differ, `${v.name} vs ${twinName}`).toEqual(moves[v.name]);
+      }
+    }
+  });
+
+  it('the SGD variants run SGD with momentum as beta1 (fixed 0.5 / 0.9 / 0.95, or adaptive); AdamW elsewhere', () => {
+    const c = ctx();
+    for (const v of Object.values(VARIANTS)) expect(buildVariant(v.name, c).optimizer, v.name).toBe(v.name.startsWith('sgd-') ? 'sgd' : 'adamw');
+    for (const m of [0.5, 0.9, 0.95]) expect(scheduleOf(buildVariant(`sgd-momentum-${m}`, c), 'beta1').at(7)).toBe(m);
+    expect(buildVariant('sgd-adaptive-hb', c).hparams.beta1).toEqual({ kind: 'adaptiveMomentum', delta: 1e-3, initial: 0.9 });
+  });
+
+  it('the weight-decay twins of scheduled-wd: a constant from the run config, and lambda / peak LR', () => {
+    expect(scheduleOf(buildVariant('adamw-matched-wd', ctx({ weightDecay: 0.17 })), 'weightDecay').at(3)).toBe(0.17);
+    expect(scheduleOf(buildVariant('adamw-wd-lambda-over-lr', ctx({ peakLr: 1e-3 })), 'weightDecay').at(3)).toBeCloseTo(0.5, 12);
   });
 
   it('build, survive JSON, and stay within their hyperparameter ranges (property over run shapes)', () => {
@@ -46,7 +76,7 @@ describe('variants', () => {
           const t = (horizon * i) / 50;
           const v = lr.at(t);
           expect(v).toBeGreaterThanOrEqual(0);
-          // batch-growth scales the LR with the rounded batch (linear rule): a hair above the peak.
+          // batch-growth scales the LR with the rounded batch: a hair above the peak.
           expect(v).toBeLessThanOrEqual(peakLr * (name === 'batch-growth' ? 1.05 : 1 + 1e-12));
           peak = Math.max(peak, v);
         }
@@ -80,15 +110,15 @@ describe('variants', () => {
     }
   });
 
-  it('batch growth keeps the noise scale of its cosine + warmup twin: B/B0 = lr_twin/lr until B hits N/10', () => {
+  it('batch growth keeps AdamW\'s SDE noise scale of its cosine + warmup twin (square-root rule): lr/sqrt(B) = lr_twin/sqrt(B0) until B hits N/10', () => {
     const c = ctx({ stepping: 'epoch', epochs: 20, samplesPerEpoch: 6400 });
     const grown = buildVariant('batch-growth', c);
     const twin = scheduleOf(buildVariant('cosine-warmup', c), 'lr');
     const lr = scheduleOf(grown, 'lr');
     const b = scheduleOf(grown, 'batchSize');
     for (let e = 0; e < 20; e++) {
-      // eps / B is the same as the twin's (up to the integer rounding of B).
-      expect((lr.at(e) / b.at(e)) / (twin.at(e) / 64)).toBeCloseTo(1, 1);
+      // lr / sqrt(B) is the same as the twin's (up to the integer rounding of B).
+      expect((lr.at(e) / Math.sqrt(b.at(e))) / (twin.at(e) / 8)).toBeCloseTo(1, 1);
     }
     expect(b.at(0)).toBe(64);
     expect(b.at(19)).toBe(640);
