@@ -6,12 +6,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadStudyRecords, REPO_ROOT } from '../study.js';
 import type { RunResult } from '../train.js';
 import { compactJson, studyResults, type StudyTrial } from './records.js';
 import { cells } from './stats.js';
+import { runAsScript } from './script.js';
 
 /**
  * Where the committed results live.
@@ -104,11 +104,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
-  try {
-    process.exitCode = await main(process.argv.slice(2));
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  }
-}
+await runAsScript(import.meta.url, main);

@@ -5,12 +5,12 @@
  * results. `npm run study:report -- --check` writes nothing and exits 1 naming what is stale.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { renderSections } from '../../../scripts/docs-tables.js';
 import { studyFigures } from './figures.js';
 import { renderPng } from './png.js';
 import { isStudySection, readCommittedStudy, RESULTS_DIR, ROOT, STUDY_README } from './sections.js';
+import { runAsScript } from './script.js';
 
 /**
  * One output of the report: a path relative to the repository and the bytes it should hold.
@@ -80,11 +80,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
-  try {
-    process.exitCode = await main(process.argv.slice(2));
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 1;
-  }
-}
+await runAsScript(import.meta.url, main);
