@@ -42,8 +42,12 @@ const NODE_EXPORTS = [
   // sweeps
   'expandSweep', 'linspace', 'logspace', 'meanConfidenceInterval', 'parseSweepConfig', 'readTrialRecord', 'runSweep',
   'sendSweepMessage', 'summarizeCells', 'trialPaths',
+  // sweep executors
+  'defaultQueueName', 'localExecutor', 'queueExecutor', 'startQueueWorker',
   // run logging
   'readJsonIfValid', 'writeFileAtomic', 'writeJsonAtomic',
+  // run logs: JSON lines, CSV, TensorBoard event files
+  'createRunLogger', 'readRunLog', 'runLogCsv',
   // checkpoint files
   'decodeCheckpoint', 'encodeCheckpoint', 'readCheckpointFile', 'writeCheckpointFile',
 ];

@@ -13,13 +13,13 @@ import * as tf from '@tensorflow/tfjs';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { HyperscheduleError } from 'hyperschedule';
-import { expandSweep, linspace, logspace, selectBackend, writeJsonAtomic, type SweepConfig, type TrialParams } from 'hyperschedule/node';
+import { expandSweep, linspace, logspace, queueExecutor, selectBackend, writeJsonAtomic, type SweepConfig, type SweepExecutor, type TrialParams } from 'hyperschedule/node';
 import { runByNpm, stopOnSignals, type StopSignal } from '../shared/stop-signals.js';
 import { parseRunConfig, type RunConfigInput } from './config.js';
 import { resolveDatasetSource, type DatasetSource } from './data.js';
 import { dataCounts, dataUsedLine } from './data-counts.js';
 import { smokeRunNotice } from './notice.js';
-import { REPO_ROOT, loadStudyRecords, runStudy, writeStudyOutputs, type StudyOutcome } from './study.js';
+import { REPO_ROOT, loadStudyRecords, runStudy, throughputLine, writeStudyOutputs, type StudyOutcome } from './study.js';
 import { formatTable } from './table.js';
 import { trainRun } from './train.js';
 import { DEFAULT_VARIANTS, VARIANTS } from './variants.js';
@@ -188,9 +188,11 @@ function interruptible(io: CliIo, what: string): { signal: AbortSignal; exitCode
   return { signal: stop.signal, exitCode: stop.exitCode, release: stop.release };
 }
 
-function finish(outcome: StudyOutcome, out: string, io: CliIo, resumeHint: string, exitCode: () => number): number {
+function finish(outcome: StudyOutcome, out: string, io: CliIo, resumeHint: string, exitCode: () => number, executor = 'local'): number {
   io.log('');
   io.log(formatTable(outcome.table));
+  const speed = throughputLine(outcome.throughput, executor);
+  if (speed) io.log(`\n${speed}`);
   if (outcome.reportPath) io.log(`\nreport: ${outcome.reportPath}`);
   if (outcome.reportPath && outcome.referenceMissing) {
     io.log(`  (without the reference study's figures: no seed-results.csv in ${outcome.referenceMissing}; the report says how to add them)`);
@@ -232,6 +234,51 @@ const minutesArg = (v: string): number => {
   return n;
 };
 
+/** The executor options the comparison and `sweep` share. */
+interface ExecutorOptions {
+  executor: string;
+  redis?: string;
+  queue?: string;
+}
+
+const redisArg = (v: string): string => {
+  if (v !== 'auto' && !/^rediss?:\/\/[^/\s]/.test(v)) throw new InvalidArgumentError('expected redis://HOST:PORT, or auto');
+  return v;
+};
+
+function addExecutorOptions(cmd: Command): Command {
+  return cmd
+    .option('--executor <name>', 'local (worker processes here) or queue (BullMQ jobs on Redis, run by `npm run worker` anywhere)', oneOf(['local', 'queue']), 'local')
+    .option('--redis <url|auto>', 'with the queue: redis://HOST:PORT of the workers\' Redis, or auto (a private redis-server and --workers local workers); implies --executor queue', redisArg)
+    .option('--queue <name>', 'with the queue: its name (default hyperschedule-<out folder>-<hash>; a worker without --queue serves every sweep)');
+}
+
+/**
+ * The executor asked for: undefined for the local one (the default). \`--redis\` alone means the
+ * queue; \`--executor queue\` needs it.
+ */
+function executorOf(o: ExecutorOptions, chosen: boolean, io: CliIo): SweepExecutor | undefined {
+  const queue = o.executor === 'queue' || (!chosen && o.redis !== undefined);
+  if (!queue) {
+    if (o.redis !== undefined || o.queue !== undefined) throw new HyperscheduleError(o.redis !== undefined ? '--redis' : '--queue', o.redis ?? o.queue, 'only with --executor queue');
+    return undefined;
+  }
+  if (o.redis === undefined) throw new HyperscheduleError('--redis', undefined, 'redis://HOST:PORT of the Redis the workers use, or auto (a private redis-server here), with --executor queue');
+  return queueExecutor({ redis: o.redis, ...(o.queue !== undefined ? { queue: o.queue } : {}), workerCommand: 'npm run worker --', log: io.log });
+}
+
+/** Where the runs go, for the first line: worker processes here, local queue workers, or a queue. */
+function whereRuns(o: ExecutorOptions & { workers: number }, runs: number): string {
+  if (o.redis === 'auto') return `${o.workers} local queue worker(s) on a private redis-server`;
+  if (o.redis !== undefined) return `queued on ${o.redis.replace(/\/\/[^@/]*@/, '//***@')} for the workers there`;
+  return `${Math.min(o.workers, runs)} worker(s)`;
+}
+
+/** A library error about the queue's `redis` option, named as this command line's `--redis`. */
+function asCommandLineError(err: unknown): unknown {
+  return err instanceof HyperscheduleError && err.field === 'redis' ? new HyperscheduleError('--redis', err.value, err.allowed) : err;
+}
+
 const QUICK = { epochs: 2, trainSize: 500, testSize: 300, variants: ['constant', 'cosine-warmup', 'one-cycle', 'batch-growth'] };
 
 /**
@@ -257,7 +304,7 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
     .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.log(s.trimEnd()), writeErr: (s) => io.error(s.trimEnd()) });
 
-  addRunOptions(program, { dataset: 'auto', preset: 'tiny', epochs: 6, trainSize: 3000, testSize: 2000, batchSize: 64, evalEvery: 1, stepping: 'step' })
+  addExecutorOptions(addRunOptions(program, { dataset: 'auto', preset: 'tiny', epochs: 6, trainSize: 3000, testSize: 2000, batchSize: 64, evalEvery: 1, stepping: 'step' }))
     .addOption(new Option('--peak-lr <lr[,lr...]>', 'peak learning rate(s) (OneCycle: max LR)').argParser(numberList).default([1e-2], '1e-2'))
     .addOption(
       new Option('--variants <list>', `comma-separated, "default" or "all": ${Object.keys(VARIANTS).join(', ')}`)
@@ -272,7 +319,8 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
     .option('--quick', `seconds-long smoke run: ${QUICK.epochs} epochs, ${QUICK.trainSize} training images, ${QUICK.variants.length} variants`)
     .option('--quiet', 'no progress output')
     .option('--no-report', 'skip the HTML report')
-    .action(async (o: RunOptions & { peakLr: number[]; variants: string[]; seeds: number; workers: number; out?: string; trialTimeout?: number; resume?: boolean; quick?: boolean; quiet?: boolean; report: boolean }) => {
+    .action(async (o: RunOptions & ExecutorOptions & { peakLr: number[]; variants: string[]; seeds: number; workers: number; out?: string; trialTimeout?: number; resume?: boolean; quick?: boolean; quiet?: boolean; report: boolean }) => {
+      const executor = executorOf(o, program.getOptionValueSource('executor') !== 'default', io);
       if (o.quick) {
         const isDefault = (k: string) => program.getOptionValueSource(k) === 'default';
         if (isDefault('epochs')) o.epochs = QUICK.epochs;
@@ -287,7 +335,7 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
       const used = logDataset(io, source, base);
       const sweep: SweepConfig = { name: 'compare', base: base as unknown as TrialParams, grids: [{ variant: o.variants, peakLr: o.peakLr }], seeds: o.seeds };
       const n = expandSweep(sweep).length;
-      io.log(`${n} run(s): ${o.variants.length} variant(s) x ${o.peakLr.length} peak LR(s) x ${o.seeds} seed(s), ${o.preset} ViT, ${o.epochs} epochs, ${Math.min(o.workers, n)} worker(s) -> ${out}`);
+      io.log(`${n} run(s): ${o.variants.length} variant(s) x ${o.peakLr.length} peak LR(s) x ${o.seeds} seed(s), ${o.preset} ViT, ${o.epochs} epochs, ${whereRuns(o, n)} -> ${out}`);
       const notice = smokeRunNotice({ epochs: o.epochs, seeds: o.seeds });
       for (const line of notice) io.log(line);
       const { signal, exitCode, release } = interruptible(io, 'runs in progress write checkpoints');
@@ -308,8 +356,9 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
           log: io.log,
           signal,
           report: o.report,
+          ...(executor ? { executor } : {}),
         });
-        const code = finish(outcome, out, io, `npm run example -- --resume${o.out ? ` --out ${o.out}` : ''}`, exitCode);
+        const code = finish(outcome, out, io, `npm run example -- --resume${o.out ? ` --out ${o.out}` : ''}`, exitCode, executor?.name);
         if (!outcome.aborted) for (const line of notice) io.log(line);
         done(code);
       } finally {
@@ -317,14 +366,14 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
       }
     });
 
-  addRunOptions(
+  addExecutorOptions(addRunOptions(
     program.command('sweep').description(
       'The reference study\'s search space: the six LR schedulers x logspace(1e-5, 1e-2, 10), warm restarts over T_0, x seeds — ' +
         'mean and 95% CI per cell. Defaults are the study\'s (reference ViT, 100 epochs, batch 512, per-epoch stepping, full CIFAR-10): ' +
         'a CUDA machine\'s job. Resumable: rerun the same command to continue.',
     ),
     { dataset: 'cifar10', preset: 'reference', epochs: 100, trainSize: 'all', testSize: 'all', batchSize: 512, evalEvery: 5, stepping: 'epoch' },
-  )
+  ))
     .addOption(new Option('--schedulers <list>', 'LR variants on the LR grid').argParser(variantList).default([...STUDY_SCHEDULERS], STUDY_SCHEDULERS.join(',')))
     .addOption(new Option('--lr-grid <start,stop,n>', 'log-spaced peak LRs').argParser(numberList).default([1e-5, 1e-2, 10], '1e-5,1e-2,10'))
     .option('--t0s <list>', 'warm-restarts periods in epochs (default: 10..50 of 100, scaled to --epochs); "none" to skip', (v: string) => (v === 'none' ? [] : numberList(v)))
@@ -335,7 +384,8 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
     .option('--trial-timeout <minutes>', 'stop a trial going on longer (SIGTERM: it checkpoints; SIGKILL 30 s later) and record it as failed; a rerun resumes it', minutesArg)
     .option('--dry-run', 'list the trials and exit')
     .option('--quiet', 'no progress output')
-    .action(async (o: RunOptions & { schedulers: string[]; lrGrid: number[]; t0s?: number[]; t0Lr: number; seeds: number; workers: number; out?: string; trialTimeout?: number; dryRun?: boolean; quiet?: boolean }) => {
+    .action(async (o: RunOptions & ExecutorOptions & { schedulers: string[]; lrGrid: number[]; t0s?: number[]; t0Lr: number; seeds: number; workers: number; out?: string; trialTimeout?: number; dryRun?: boolean; quiet?: boolean }, cmd: Command) => {
+      const executor = executorOf(o, cmd.getOptionValueSource('executor') !== 'default', io);
       const [start, stop, count] = o.lrGrid;
       if (o.lrGrid.length !== 3 || !Number.isInteger(count)) throw new HyperscheduleError('--lr-grid', o.lrGrid.join(','), 'start,stop,n (e.g. 1e-5,1e-2,10)');
       const t0s = o.t0s ?? linspace(10, 50, 9).map((t) => Math.max(1, Math.round((t * o.epochs) / 100)));
@@ -355,7 +405,7 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
       };
       const trials = expandSweep(sweep);
       const out = resolve(o.out ?? join(RUNS_DIR, 'study-sweep'));
-      io.log(`${trials.length} trials (${o.seeds} seed(s) per point), ${o.preset} ViT, ${o.epochs} epochs, batch ${o.batchSize}, ${Math.min(o.workers, trials.length)} worker(s) -> ${out}`);
+      io.log(`${trials.length} trials (${o.seeds} seed(s) per point), ${o.preset} ViT, ${o.epochs} epochs, batch ${o.batchSize}, ${whereRuns(o, trials.length)} -> ${out}`);
       if (o.dryRun) {
         for (const t of trials.slice(0, 12)) io.log(`  ${t.id}`);
         if (trials.length > 12) io.log(`  ... ${trials.length - 12} more`);
@@ -375,8 +425,9 @@ export function buildProgram(io: CliIo, argv: readonly string[], done: (code: nu
           progress: o.quiet ? 'none' : (io.tty ?? process.stderr.isTTY === true) ? 'bars' : 'lines',
           log: io.log,
           signal,
+          ...(executor ? { executor } : {}),
         });
-        done(finish(outcome, out, io, commandLine(argv), exitCode));
+        done(finish(outcome, out, io, commandLine(argv), exitCode, executor?.name));
       } finally {
         release();
       }
@@ -484,7 +535,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { log: (l) => 
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : e.exitCode ?? 1;
     }
-    io.error(`hyperschedule example: ${e.message ?? String(err)}`);
+    io.error(`hyperschedule example: ${(asCommandLineError(err) as { message?: string }).message ?? String(err)}`);
     return 1;
   }
 }

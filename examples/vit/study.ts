@@ -16,6 +16,8 @@ import {
   runSweep,
   writeJsonAtomic,
   type SweepConfig,
+  type SweepEvent,
+  type SweepExecutor,
   type TrialRecord,
 } from 'hyperschedule/node';
 import { loadReferenceStudy } from './report/reference.js';
@@ -76,6 +78,8 @@ export interface StudyOptions {
   readonly report?: boolean;
   /** Longest a trial may run (default: no limit); then it is stopped (it checkpoints) and recorded as failed. */
   readonly trialTimeoutMs?: number;
+  /** Where the trials run: worker processes here (default) or `queueExecutor(...)` (BullMQ workers). */
+  readonly executor?: SweepExecutor;
 }
 
 /**
@@ -97,6 +101,55 @@ export interface StudyOutcome {
   /** Trials another process is running (their lock is held): not run here, not in the table. */
   readonly locked: number;
   readonly backend: string | null;
+  /** What this invocation ran: trials, their optimizer updates and the wall time of the sweep. */
+  readonly throughput: Throughput;
+}
+
+/**
+ * The trials a study ran in this invocation (not those skipped as done before), their optimizer
+ * updates in total and the sweep's wall time: the throughput of the executor and its workers.
+ *
+ * @example
+ * ```ts
+ * import type { Throughput } from './study.js';
+ * const perSecond = (t: Throughput) => t.updates / (t.wallMs / 1000);
+ * ```
+ */
+export interface Throughput {
+  readonly trials: number;
+  readonly updates: number;
+  readonly wallMs: number;
+}
+
+/**
+ * One line saying how fast a study's trials ran, e.g. `throughput: 4 runs, 3520 updates in 61.2 s
+ * wall = 57.5 updates/s (queue executor)`; `undefined` when nothing ran.
+ *
+ * @example
+ * ```ts
+ * import { throughputLine } from './study.js';
+ * throughputLine({ trials: 2, updates: 100, wallMs: 4000 }, 'local'); // 'throughput: 2 runs, 100 updates in 4.0 s wall = 25.0 updates/s (local executor)'
+ * ```
+ */
+export function throughputLine(t: Throughput, executor: string): string | undefined {
+  if (t.trials === 0 || t.wallMs <= 0) return undefined;
+  return `throughput: ${t.trials} run${t.trials === 1 ? '' : 's'}, ${t.updates} updates in ${(t.wallMs / 1000).toFixed(1)} s wall = ${(t.updates / (t.wallMs / 1000)).toFixed(1)} updates/s (${executor} executor)`;
+}
+
+/**
+ * A `requeued` event (the queue runs a trial again) as the progress view shows the end of an
+ * attempt: the attempt's record, its summary saying what happens next.
+ *
+ * @example
+ * ```ts
+ * import { requeuedAsFinished } from './study.js';
+ * // view.onEvent(requeuedAsFinished(event)) // '✗ constant @ 0.010 s0: failed — Error: boom — retried in 10 s'
+ * ```
+ */
+export function requeuedAsFinished(e: Extract<SweepEvent<RunResult>, { type: 'requeued' }>): Extract<SweepEvent<RunResult>, { type: 'finished' }> {
+  const next = e.record.status === 'interrupted' ? 'another worker resumes it' : `retried in ${Number((e.delayMs / 1000).toPrecision(2))} s`;
+  const why = e.record.status === 'interrupted' ? 'its worker stopped answering' : e.record.summary ?? e.record.error?.split('\n')[0] ?? 'failed';
+  return { type: 'finished', trial: e.trial, record: { ...e.record, summary: `${why} — ${next}` } };
 }
 
 function parseResult(value: unknown): RunResult {
@@ -133,7 +186,8 @@ export { finishedLine } from './progress.js';
 
 /**
  * Runs the trials of `options.sweep` in up to `workers` parallel processes (`node --import tsx
- * examples/vit/trial.ts`), then writes `table.txt`, `table.md`, `results.json` and the report into
+ * examples/vit/trial.ts`) — or, with `options.executor` a queue executor, as BullMQ jobs that
+ * workers run (`npm run worker -- --redis ...`) — then writes `table.txt`, `table.md`, `results.json` and the report into
  * `options.out`.
  *
  * @example
@@ -153,12 +207,15 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
   // Each distinct backend line once (workers normally agree; one that fell back is shown too).
   const seen = new Set<string>();
   const view = progressView(options.progress, log);
+  const ranHere = new Set<string>();
+  const started = Date.now();
   const outcome = await (async () => {
     try {
       return await runSweep<RunResult>({
         dir: out,
         trials,
         concurrency: options.workers,
+        ...(options.executor ? { executor: options.executor } : {}),
         parseResult,
         ...(options.trialTimeoutMs !== undefined ? { trialTimeoutMs: options.trialTimeoutMs } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
@@ -175,7 +232,9 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
           }
           if (e.type === 'skipped') view.log(`↷ ${trialLabel(e.trial.params)}: already done (${e.record.status}), skipped`);
           if (e.type === 'locked') view.log(`⧗ ${trialLabel(e.trial.params)}: not started here, ${e.message}`);
-          view.onEvent(e);
+          if (e.type === 'finished') ranHere.add(e.trial.id);
+          // A trial the queue runs again: this attempt ends in the view, the next one starts anew.
+          view.onEvent(e.type === 'requeued' ? requeuedAsFinished(e) : e);
         },
       });
     } finally {
@@ -183,6 +242,9 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
     }
   })();
   const records = outcome.records;
+  const wallMs = Date.now() - started;
+  const ran = records.filter((r) => ranHere.has(r.id));
+  const throughput: Throughput = { trials: ran.length, updates: ran.reduce((sum, r) => sum + (r.result?.updates ?? 0), 0), wallMs };
   const backend = seen.size > 0 ? [...seen].join('; ') : null;
   const { table, reportPath, referenceMissing } = await writeStudyOutputs(out, records, {
     title: options.title,
@@ -191,7 +253,7 @@ export async function runStudy(options: StudyOptions): Promise<StudyOutcome> {
     ...(options.referenceDir !== undefined ? { referenceDir: options.referenceDir } : {}),
     report: options.report !== false,
   });
-  return { records, table, reportPath, referenceMissing, aborted: outcome.aborted, locked: outcome.locked, backend };
+  return { records, table, reportPath, referenceMissing, aborted: outcome.aborted, locked: outcome.locked, backend, throughput };
 }
 
 /**

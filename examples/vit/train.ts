@@ -2,13 +2,15 @@
  * One training run of the study: the ViT with AdamW, every hyperparameter a scheduled parameter of
  * a hyperschedule session (LR, beta1, beta2, weight decay and the batch size, which the scheduled
  * batcher reads before every batch), validation every N epochs, the best-by-validation weights
- * kept and tested, a per-epoch JSONL log, and a resumable checkpoint when stopped (Ctrl-C).
+ * kept and tested, a per-epoch JSONL log, the run logs of every update (`run.jsonl`, `run.csv`
+ * and TensorBoard's `tb/`, from `createRunLogger`), and a resumable checkpoint when stopped
+ * (Ctrl-C).
  */
 import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { HyperscheduleError, restoreCheckpoint, saveCheckpoint, scheduledBatches, type SerializedTensor } from 'hyperschedule';
-import { readCheckpointFile, writeCheckpointFile, type CheckpointFileRead } from 'hyperschedule/node';
+import { createRunLogger, readCheckpointFile, writeCheckpointFile, type CheckpointFileRead, type RunLogger } from 'hyperschedule/node';
 import type { ImageDataset } from '../shared/datasets/dataset.js';
 import { runConfigHash, type RunConfig } from './config.js';
 import { augmentOf, epochOrder, hostBatch, loadRunData, type RunData } from './data.js';
@@ -137,7 +139,10 @@ export interface TrainRunOptions {
   readonly config: RunConfig;
   /** Data already loaded (tests, several runs in one process); default: loaded from the config. */
   readonly data?: RunData;
-  /** Folder for `log.jsonl` and `checkpoint.bin`; without it nothing is written. */
+  /**
+   * Folder for `log.jsonl` (per epoch), the run logs of every update (`run.jsonl`, `run.csv`,
+   * `tb/` for TensorBoard) and `checkpoint.bin`; without it nothing is written.
+   */
   readonly dir?: string;
   /**
    * Continue from `dir/checkpoint.bin` when it exists (same config only). One that fails its
@@ -245,6 +250,16 @@ async function readRunCheckpoint(path: string): Promise<CheckpointFileRead | und
   return read;
 }
 
+/** Writes what a run that failed got to log; a failure to do so is printed, not thrown over the run's own error. */
+function closeAfterError(runLog: RunLogger | undefined): void {
+  if (!runLog || runLog.closed) return;
+  try {
+    runLog.close();
+  } catch (error) {
+    console.warn(`run log ${runLog.dir}: not closed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
@@ -301,6 +316,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
   };
   let stride = 1;
   let resumed: { epoch: number; step: number } | null = null;
+  let runLog: RunLogger | undefined;
   try {
     const read = options.resume && checkpointPath ? await readRunCheckpoint(checkpointPath) : undefined;
     if (read) {
@@ -319,6 +335,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
     } else if (logPath) {
       await writeFile(logPath, '');
     }
+    // After the restore: the run log keeps its rows up to the checkpoint's update and goes on from there.
+    if (dir) runLog = createRunLogger(session, { dir });
     onEvent?.({ type: 'start', variant: config.variant, epochs: config.epochs, stepsPerEpoch, resumed });
 
     const classes = train.classNames.length;
@@ -423,6 +441,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
 
     if (interrupted) {
       let written: string | null = null;
+      // Every row up to this update is on disk before the checkpoint that a resume starts from.
+      runLog?.close();
       if (checkpointPath) {
         const core = await saveCheckpoint({ session, optimizer, variables: vit.variables });
         const tensors = await Promise.all((best ?? []).map(async (t, i): Promise<SerializedTensor> => ({ name: `best.${i}`, shape: [...t.shape], dtype: 'float32', values: Array.from(await t.data()) })));
@@ -435,6 +455,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
       return { status: 'interrupted', checkpoint: written, ...at };
     }
 
+    runLog?.close();
     if (best) vit.restore(best);
     const t = evaluate(vit, test, data, config.evalBatch);
     const last = extras.epochs[extras.epochs.length - 1];
@@ -470,6 +491,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainOutcome> 
     if (checkpointPath) await Promise.all([checkpointPath, `${checkpointPath}.prev`].map((f) => rm(f, { force: true })));
     return { status: 'completed', result };
   } finally {
+    closeAfterError(runLog);
     tf.dispose(best ?? []);
     live.dispose();
     vit.dispose();

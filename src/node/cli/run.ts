@@ -6,6 +6,7 @@ import { OutputError, outputFailure } from './output-failure.js';
 import { readSpecFile } from './read-spec-file.js';
 import { parseSpecArgument } from './spec-input.js';
 import { specValues, type SpecValuesOptions } from './spec-values.js';
+import { addWorkerCommand } from './worker-command.js';
 
 /**
  * Where the CLI reads and writes: injected so `runCli` runs in tests without a process.
@@ -87,6 +88,8 @@ function withRunOptions(command: Command): Command {
  *   step (a PyTorch spec prints `lr` and, when it has one, `momentum`); `--json` refuses values
  *   that are not finite.
  * - `hyperschedule plot <spec> --steps N [--width W] [--height H]` draws the curve(s).
+ * - `hyperschedule worker --redis redis://HOST:PORT [--concurrency N] [--queue NAME]` runs sweep
+ *   trials from a BullMQ queue until SIGINT or SIGTERM (docs/cluster.md).
  *
  * @example
  * ```ts
@@ -108,7 +111,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
   };
   const program = new Command('hyperschedule')
-    .description('Print or plot a hyperschedule schedule or a PyTorch LR scheduler, step by step.')
+    .description('Print or plot a hyperschedule schedule or a PyTorch LR scheduler, step by step; run sweep trials from a queue.')
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({
@@ -138,6 +141,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       const values = specValues(parseSpecArgument(spec, io.readFile), runOptionsOf(options, { points: width }));
       write(plotValues(values, { width, height: options.height }));
     });
+
+  addWorkerCommand(program, (line) => write(`${line}\n`));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,6 +1,6 @@
 import { HyperscheduleError } from '../../errors.js';
 import type { JsonValue, TrialParams } from './config.js';
-import type { TrialRecord } from './runner.js';
+import type { TrialRecord } from './trial-record.js';
 import { meanConfidenceInterval, type SampleSummary } from './stats.js';
 
 /**

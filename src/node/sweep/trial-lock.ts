@@ -20,8 +20,35 @@ export interface TrialLock {
   readonly startedAt: string;
   /** The trial process's id, once it is started. */
   readonly trialPid?: number;
+  /**
+   * Who holds it beyond the process: a queue worker writes the job and the BullMQ lock token it
+   * runs under (`queue/<queue>/<job id>/<token>`), so the next worker the job is handed to can
+   * tell that this holder has lost the job (see `superseded` in {@link AcquireOptions}).
+   */
+  readonly owner?: string;
   /** The lock file. */
   readonly path: string;
+}
+
+/**
+ * Options of {@link acquireTrialLock}.
+ *
+ * @example
+ * ```ts
+ * import type { AcquireOptions } from './trial-lock.js';
+ * const o: AcquireOptions = { owner: 'queue/q/t1/token-2', superseded: (h) => h.owner === 'queue/q/t1/token-1' };
+ * ```
+ */
+export interface AcquireOptions {
+  /** Written into the lock as its `owner`. */
+  readonly owner?: string;
+  /**
+   * Whether a live-looking holder has lost its claim (a queue worker whose job was handed to this
+   * one): then the lock is stale once the trial process it names has ended (on this host) or at
+   * once (on another host, where that process cannot be seen: it stops by itself when its worker
+   * loses the job).
+   */
+  readonly superseded?: (holder: TrialLock) => boolean;
 }
 
 /**
@@ -60,7 +87,14 @@ function parseLock(text: string, path: string): TrialLock | undefined {
   try {
     const v = JSON.parse(text) as Partial<TrialLock>;
     if (typeof v.pid !== 'number' || typeof v.hostname !== 'string' || typeof v.startedAt !== 'string') return undefined;
-    return { pid: v.pid, hostname: v.hostname, startedAt: v.startedAt, ...(typeof v.trialPid === 'number' ? { trialPid: v.trialPid } : {}), path };
+    return {
+      pid: v.pid,
+      hostname: v.hostname,
+      startedAt: v.startedAt,
+      ...(typeof v.trialPid === 'number' ? { trialPid: v.trialPid } : {}),
+      ...(typeof v.owner === 'string' ? { owner: v.owner } : {}),
+      path,
+    };
   } catch {
     return undefined;
   }
@@ -69,13 +103,18 @@ function parseLock(text: string, path: string): TrialLock | undefined {
 /**
  * A lock is stale when it was taken on this machine and neither the runner nor the trial process
  * it names is alive any more (a runner killed with SIGKILL, a machine that rebooted). A lock from
- * another machine is never judged stale: its processes cannot be seen from here.
+ * another machine is never judged stale: its processes cannot be seen from here — unless
+ * `superseded` says its holder has lost its claim (then: stale on another host, and on this host
+ * once its trial process has ended).
  */
-function isStale(lock: TrialLock | undefined, ageMs: number): boolean {
+function isStale(lock: TrialLock | undefined, ageMs: number, superseded?: (holder: TrialLock) => boolean): boolean {
   // Unreadable: being written right now (O_EXCL creates it empty), or its writer died mid-write.
   if (lock === undefined) return ageMs > TORN_LOCK_MS;
-  if (lock.hostname !== hostname()) return false;
-  return !processAlive(lock.pid) && (lock.trialPid === undefined || !processAlive(lock.trialPid));
+  const here = lock.hostname === hostname();
+  const trialDead = lock.trialPid === undefined || !processAlive(lock.trialPid);
+  if (superseded?.(lock)) return !here || trialDead;
+  if (!here) return false;
+  return !processAlive(lock.pid) && trialDead;
 }
 
 /** An unreadable lock older than this is a writer's leftover, not a lock being written. */
@@ -110,7 +149,7 @@ const TAKE_ATTEMPTS = 50;
  * if it is still the stale one. Taking the lock afterwards stays `O_EXCL`, so one runner gets it.
  * A `.takeover` file older than 10 s is a dead runner's leftover and is removed.
  */
-async function removeStaleLock(path: string, text: string): Promise<void> {
+async function removeStaleLock(path: string, text: string, superseded?: (holder: TrialLock) => boolean): Promise<void> {
   const guard = `${path}.takeover`;
   if (!(await createExclusive(guard, `${process.pid}\n`))) {
     if (((await ageMs(guard)) ?? Infinity) > TORN_LOCK_MS) await rm(guard, { force: true });
@@ -121,15 +160,22 @@ async function removeStaleLock(path: string, text: string): Promise<void> {
     // Judged again inside: the same text, still stale (an empty file must still be old, not a
     // lock another runner has just created and not yet written).
     const again = await readFile(path, 'utf8').catch(() => undefined);
-    if (again === text && isStale(parseLock(again, path), (await ageMs(path)) ?? 0)) await rm(path, { force: true });
+    if (again === text && isStale(parseLock(again, path), (await ageMs(path)) ?? 0, superseded)) await rm(path, { force: true });
   } finally {
     await rm(guard, { force: true });
   }
 }
 
+/** The lock file's content: what {@link parseLock} reads back. */
+function lockText(lock: TrialLock): string {
+  const { path: _path, ...fields } = lock;
+  return `${JSON.stringify(fields)}\n`;
+}
+
 /**
  * Takes the lock file `path` for this process (created with `O_EXCL`, so of two runners only one
- * gets it). A lock left by a dead runner on this machine is replaced; a live one is reported.
+ * gets it). A lock left by a dead runner on this machine is replaced; a live one is reported
+ * (a superseded one is replaced as {@link AcquireOptions} says).
  *
  * @example
  * ```ts
@@ -138,9 +184,9 @@ async function removeStaleLock(path: string, text: string): Promise<void> {
  * if (got.acquired) await releaseTrialLock(got.lock);
  * ```
  */
-export async function acquireTrialLock(path: string): Promise<LockAttempt> {
-  const lock: TrialLock = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), path };
-  const content = `${JSON.stringify({ pid: lock.pid, hostname: lock.hostname, startedAt: lock.startedAt })}\n`;
+export async function acquireTrialLock(path: string, options: AcquireOptions = {}): Promise<LockAttempt> {
+  const lock: TrialLock = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), ...(options.owner !== undefined ? { owner: options.owner } : {}), path };
+  const content = lockText(lock);
   for (let attempt = 0; attempt < TAKE_ATTEMPTS; attempt++) {
     if (await createExclusive(path, content)) return { acquired: true, lock };
     let text: string;
@@ -153,8 +199,8 @@ export async function acquireTrialLock(path: string): Promise<LockAttempt> {
     const holder = parseLock(text, path);
     const age = await ageMs(path);
     if (age === undefined) continue; // released meanwhile: try again
-    if (!isStale(holder, age)) return { acquired: false, holder: holder ?? { pid: 0, hostname: 'unknown (lock being written)', startedAt: 'now', path } };
-    await removeStaleLock(path, text);
+    if (!isStale(holder, age, options.superseded)) return { acquired: false, holder: holder ?? { pid: 0, hostname: 'unknown (lock being written)', startedAt: 'now', path } };
+    await removeStaleLock(path, text, options.superseded);
   }
   const holder = parseLock(await readFile(path, 'utf8').catch(() => ''), path);
   return { acquired: false, holder: holder ?? { pid: 0, hostname: 'unknown', startedAt: 'unknown', path } };
@@ -173,7 +219,7 @@ export async function acquireTrialLock(path: string): Promise<LockAttempt> {
  */
 export async function recordTrialPid(lock: TrialLock, trialPid: number): Promise<TrialLock> {
   const next = { ...lock, trialPid };
-  await writeFileAtomic(lock.path, `${JSON.stringify({ pid: next.pid, hostname: next.hostname, startedAt: next.startedAt, trialPid })}\n`);
+  await writeFileAtomic(lock.path, lockText(next));
   return next;
 }
 
@@ -188,10 +234,23 @@ export async function recordTrialPid(lock: TrialLock, trialPid: number): Promise
  * ```
  */
 export async function releaseTrialLock(lock: TrialLock): Promise<void> {
+  if (await holdsTrialLock(lock)) await rm(lock.path, { force: true });
+}
+
+/**
+ * Whether the lock file still names this holder (a queue worker that lost its job may find its
+ * lock taken over by the worker the job went to).
+ *
+ * @example
+ * ```ts
+ * import { acquireTrialLock, holdsTrialLock } from './trial-lock.js';
+ * const got = await acquireTrialLock('/tmp/hs-demo-holds.lock');
+ * if (got.acquired) await holdsTrialLock(got.lock); // true
+ * ```
+ */
+export async function holdsTrialLock(lock: TrialLock): Promise<boolean> {
   const current = parseLock(await readFile(lock.path, 'utf8').catch(() => ''), lock.path);
-  if (current && current.pid === lock.pid && current.hostname === lock.hostname && current.startedAt === lock.startedAt) {
-    await rm(lock.path, { force: true });
-  }
+  return current !== undefined && current.pid === lock.pid && current.hostname === lock.hostname && current.startedAt === lock.startedAt;
 }
 
 /**

@@ -118,13 +118,15 @@ describe('trainRun', () => {
         await stopAt(0, 7, false);
         const good = readFileSync(checkpoint);
         const log = readFileSync(join(dir, 'log.jsonl'));
+        const runLog = readFileSync(join(dir, 'run.jsonl'));
         corrupt();
         // No previous checkpoint: refused, naming the checksum, and nothing on disk changes.
         const refused = trainRun({ config, data, dir, resume: true });
         await expect(refused).rejects.toThrow(HyperscheduleError);
         await expect(refused).rejects.toThrow(/^resume: got ".*checkpoint\.bin", expected .*checkpoint\.sha256: .*the file is corrupted.*checkpoint\.bin\.prev is missing; delete .*checkpoint\.bin\* to start this run over$/);
-        expect(readdirSync(dir).sort()).toEqual(['checkpoint.bin', 'log.jsonl']);
+        expect(readdirSync(dir).sort()).toEqual(['checkpoint.bin', 'log.jsonl', 'run.csv', 'run.jsonl', 'tb']);
         expect(readFileSync(join(dir, 'log.jsonl'))).toEqual(log);
+        expect(readFileSync(join(dir, 'run.jsonl'))).toEqual(runLog);
 
         // Put the good one back, stop again in the second epoch: the first checkpoint is kept as .prev.
         writeFileSync(checkpoint, good);
@@ -140,7 +142,7 @@ describe('trainRun', () => {
         expect(resumed.epochs.map((e) => [e.trainLoss, e.valAcc, e.hparamsEnd])).toEqual(straight.epochs.map((e) => [e.trainLoss, e.valAcc, e.hparamsEnd]));
         expect(resumed.testAcc).toBe(straight.testAcc);
         expect(resumed.skippedUpdates).toBe(0);
-        expect(readdirSync(dir)).toEqual(['log.jsonl']);
+        expect(readdirSync(dir).sort()).toEqual(['log.jsonl', 'run.csv', 'run.jsonl', 'tb']);
       } finally {
         warn.mockRestore();
       }
