@@ -28,6 +28,11 @@ export interface StudyFigure {
   readonly spec: Readonly<Record<string, unknown>>;
 }
 
+/** A figure's vega-lite spec with the schema and the shared look (font, background, legend). */
+function studyFigure(file: string, body: Readonly<Record<string, unknown>>): StudyFigure {
+  return { file, spec: { $schema: SCHEMA, config: CONFIG, ...body } };
+}
+
 function colorScale(labels: readonly string[]): Record<string, unknown> {
   return { domain: [...labels], scheme: labels.length <= 10 ? 'tableau10' : 'category20' };
 }
@@ -61,23 +66,18 @@ export function accuracyFigure(study: StudyResults): StudyFigure | null {
   const lrs = [...new Set(all.map((c) => c.peakLr))].sort((a, b) => a - b);
   const color = { field: 'label', type: 'nominal', title: 'schedule', scale: colorScale(labels) };
   const x = { field: 'x', type: 'quantitative', title: 'peak LR (log scale)', scale: { type: 'log', padding: 24 }, axis: { values: lrs, format: '.0e' } };
-  return {
-    file: FIGURE_FILES.accuracy,
-    spec: {
-      $schema: SCHEMA,
-      config: CONFIG,
-      title: { text: 'Test accuracy against peak LR', subtitle: 'mean over seeds; bars: 95% t-interval; dashed: chance' },
-      width: 560,
-      height: 320,
-      data: { values: rows },
-      layer: [
-        { mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'test accuracy (%)', scale: { zero: true } }, color } },
-        { mark: { type: 'point', filled: true, size: 50 }, encoding: { x, y: { field: 'mean', type: 'quantitative' }, color } },
-        { transform: [{ filter: 'datum.lo !== null' }], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } },
-        { data: { values: [{ chance: CHANCE_PERCENT }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { y: { field: 'chance', type: 'quantitative' } } },
-      ],
-    },
-  };
+  return studyFigure(FIGURE_FILES.accuracy, {
+    title: { text: 'Test accuracy against peak LR', subtitle: 'mean over seeds; bars: 95% t-interval; dashed: chance' },
+    width: 560,
+    height: 320,
+    data: { values: rows },
+    layer: [
+      { mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'test accuracy (%)', scale: { zero: true } }, color } },
+      { mark: { type: 'point', filled: true, size: 50 }, encoding: { x, y: { field: 'mean', type: 'quantitative' }, color } },
+      { transform: [{ filter: 'datum.lo !== null' }], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color } },
+      { data: { values: [{ chance: CHANCE_PERCENT }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { y: { field: 'chance', type: 'quantitative' } } },
+    ],
+  });
 }
 
 /**
@@ -128,29 +128,24 @@ export function trajectoryFigure(study: StudyResults): StudyFigure | null {
   const rows = chosen.flatMap((t) =>
     PANELS.flatMap((p) => t.trajectory.epoch.map((epoch, i) => ({ label: name(t), hparam: p.key, epoch, value: t.trajectory[p.key][i] ?? null }))),
   );
-  return {
-    file: FIGURE_FILES.trajectories,
-    spec: {
-      $schema: SCHEMA,
-      config: CONFIG,
-      title: { text: 'Hyperparameter trajectories', subtitle: 'the value each update used, per variant at its study peak LR, seed 0' },
-      data: { values: rows },
-      vconcat: PANELS.map((p) => ({
-        width: 560,
-        height: 110,
-        title: p.title,
-        transform: [{ filter: p.log ? `datum.hparam === '${p.key}' && datum.value > 0` : `datum.hparam === '${p.key}'` }],
-        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, clip: true },
-        encoding: {
-          x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
-          y: { field: 'value', type: 'quantitative', title: null, scale: p.log ? { type: 'log' } : { zero: false }, axis: p.log ? { format: '.0e', tickCount: 5 } : { format: '.4~g', tickCount: 5 } },
-          color: { field: 'label', type: 'nominal', title: 'variant @ peak LR', scale: colorScale(labels) },
-          strokeDash: { field: 'label', type: 'nominal', title: 'variant @ peak LR', scale: { domain: labels } },
-        },
-      })),
-      resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
-    },
-  };
+  return studyFigure(FIGURE_FILES.trajectories, {
+    title: { text: 'Hyperparameter trajectories', subtitle: 'the value each update used, per variant at its study peak LR, seed 0' },
+    data: { values: rows },
+    vconcat: PANELS.map((p) => ({
+      width: 560,
+      height: 110,
+      title: p.title,
+      transform: [{ filter: p.log ? `datum.hparam === '${p.key}' && datum.value > 0` : `datum.hparam === '${p.key}'` }],
+      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, clip: true },
+      encoding: {
+        x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+        y: { field: 'value', type: 'quantitative', title: null, scale: p.log ? { type: 'log' } : { zero: false }, axis: p.log ? { format: '.0e', tickCount: 5 } : { format: '.4~g', tickCount: 5 } },
+        color: { field: 'label', type: 'nominal', title: 'variant @ peak LR', scale: colorScale(labels) },
+        strokeDash: { field: 'label', type: 'nominal', title: 'variant @ peak LR', scale: { domain: labels } },
+      },
+    })),
+    resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
+  });
 }
 
 /**
@@ -173,23 +168,18 @@ export function curvesFigure(study: StudyResults): StudyFigure | null {
   const name = (v: string, lr: number) => `${variantLabel(v, study.trials)} @ ${sci(lr)}`;
   const labels = best.map((c) => name(c.variant, c.peakLr));
   const rows = best.flatMap((c) => meanCurve(c.trials).map((p) => ({ label: name(c.variant, c.peakLr), epoch: p.epoch, valAcc: 100 * p.valAcc })));
-  return {
-    file: FIGURE_FILES.curves,
-    spec: {
-      $schema: SCHEMA,
-      config: CONFIG,
-      title: { text: 'Validation accuracy per epoch', subtitle: 'each schedule at its best peak LR, mean over seeds' },
-      width: 560,
-      height: 300,
-      data: { values: rows },
-      mark: { type: 'line', point: true, strokeWidth: 1.6 },
-      encoding: {
-        x: { field: 'epoch', type: 'quantitative', title: 'epochs completed', scale: { nice: false }, axis: { values: [...new Set(rows.map((r) => r.epoch))], format: 'd' } },
-        y: { field: 'valAcc', type: 'quantitative', title: 'validation accuracy (%)', scale: { zero: false } },
-        color: { field: 'label', type: 'nominal', title: 'schedule @ peak LR', scale: colorScale(labels) },
-      },
+  return studyFigure(FIGURE_FILES.curves, {
+    title: { text: 'Validation accuracy per epoch', subtitle: 'each schedule at its best peak LR, mean over seeds' },
+    width: 560,
+    height: 300,
+    data: { values: rows },
+    mark: { type: 'line', point: true, strokeWidth: 1.6 },
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', title: 'epochs completed', scale: { nice: false }, axis: { values: [...new Set(rows.map((r) => r.epoch))], format: 'd' } },
+      y: { field: 'valAcc', type: 'quantitative', title: 'validation accuracy (%)', scale: { zero: false } },
+      color: { field: 'label', type: 'nominal', title: 'schedule @ peak LR', scale: colorScale(labels) },
     },
-  };
+  });
 }
 
 /**
