@@ -10,13 +10,6 @@ import type { TrialCommand } from './trial-process.js';
 import type { TrialPaths } from './trial-paths.js';
 import { readTrialRecord, type TrialRecord } from './trial-record.js';
 
-// The runner's vocabulary, importable from here as before the executors were split out.
-export { SWEEP_MESSAGE_PREFIX, sendSweepMessage } from './messages.js';
-export { trialPaths, type TrialPaths } from './trial-paths.js';
-export { readTrialRecord, type TrialRecord, type TrialStatus } from './trial-record.js';
-export type { SweepEvent } from './events.js';
-export type { TrialCommand } from './trial-process.js';
-
 /**
  * Options of {@link runSweep}.
  *

@@ -7,7 +7,8 @@ import { createConnection } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { queueExecutor } from '../../../src/node/queue/queue-executor.js';
-import { runSweep, type SweepEvent } from '../../../src/node/sweep/runner.js';
+import { runSweep } from '../../../src/node/sweep/runner.js';
+import { type SweepEvent } from '../../../src/node/sweep/events.js';
 import { trialPaths } from '../../../src/node/sweep/trial-paths.js';
 import { REDIS_SERVER, completions, fixtureCommand, fixtureSweep, launches, requireRedisInCi } from './helpers.js';
 

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { queueExecutor } from '../../../src/node/queue/queue-executor.js';
 import { startQueueWorker } from '../../../src/node/queue/worker.js';
-import { runSweep, type SweepEvent, type TrialCommand } from '../../../src/node/sweep/runner.js';
+import { runSweep } from '../../../src/node/sweep/runner.js';
+import { type SweepEvent } from '../../../src/node/sweep/events.js';
+import { type TrialCommand } from '../../../src/node/sweep/trial-process.js';
 import { processAlive } from '../../../src/node/sweep/trial-lock.js';
 import { trialPaths } from '../../../src/node/sweep/trial-paths.js';
 import {

@@ -15,7 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HyperscheduleError } from '../../../src/errors.js';
 import { expandSweep, type SweepTrial } from '../../../src/node/sweep/config.js';
-import { runSweep, trialPaths, type SweepEvent, type TrialCommand } from '../../../src/node/sweep/runner.js';
+import { runSweep } from '../../../src/node/sweep/runner.js';
+import { trialPaths } from '../../../src/node/sweep/trial-paths.js';
+import { type SweepEvent } from '../../../src/node/sweep/events.js';
+import { type TrialCommand } from '../../../src/node/sweep/trial-process.js';
 import { processAlive } from '../../../src/node/sweep/trial-lock.js';
 
 const FAKE = fileURLToPath(new URL('./fixtures/fake-trial.mjs', import.meta.url));

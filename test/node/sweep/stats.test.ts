@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { TrialRecord } from '../../../src/node/sweep/runner.js';
+import type { TrialRecord } from '../../../src/node/sweep/trial-record.js';
 import { meanConfidenceInterval, regularizedIncompleteBeta, studentTCdf, studentTQuantile } from '../../../src/node/sweep/stats.js';
 import { summarizeCells } from '../../../src/node/sweep/summarize.js';
 
